@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include <ck/commit.h>
+
+#include <ck/checkpoint_format.h>
+
+#include <OpenImageIO/filesystem.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <new>
+#include <set>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ck {
+
+namespace {
+
+std::string errno_text(int err)
+{
+    return std::strerror(err);
+}
+
+std::string parent_dir(const std::string& path)
+{
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+// fsync a directory so that the renames inside it are durable.
+Status fsync_dir(const std::string& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return {ErrorCode::Io, dir + ": cannot open directory to sync: " + errno_text(errno)};
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        return {ErrorCode::Io, dir + ": directory fsync failed: " + errno_text(err)};
+    return {};
+}
+
+// Hands our FILE* to OIIO. OIIO's close() reports success even when the disk
+// filled up, so the caller checks the stream itself afterwards.
+bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, std::string& error)
+{
+    OIIO::Filesystem::IOFile proxy(fp, OIIO::Filesystem::IOProxy::Write);  // we keep ownership of fp
+    // Create by format name: "x.exr.part" would make OIIO look for a "part" plugin.
+    auto out = OIIO::ImageOutput::create(image.format_name, &proxy);
+    if (!out) {
+        error = "no image writer for format \"" + image.format_name + "\": " + OIIO::geterror();
+        return false;
+    }
+    if (!out->supports("ioproxy")) {
+        error = "image writer \"" + image.format_name + "\" cannot write through our file handle";
+        return false;
+    }
+    // Our own worker threads already fill the cores; keep the encoder on this thread.
+    out->threads(1);
+    bool good = out->open(part, image.spec) &&
+                out->write_image(OIIO::TypeFloat, image.pixels) && out->close();
+    if (!good)
+        error = out->geterror();
+    return good;
+}
+
+}  // namespace
+
+std::string part_path(const std::string& path)
+{
+    return path + format::kPartSuffix;
+}
+
+Status write_part(const std::string& part, const ImageWrite& image)
+{
+    FILE* fp = std::fopen(part.c_str(), "wb");
+    if (!fp)
+        return {ErrorCode::Io, part + ": cannot create: " + errno_text(errno)};
+
+    std::string error;
+    bool good = false;
+    try {
+        good = encode_through(fp, part, image, error);
+    } catch (const std::bad_alloc&) {
+        error = "out of memory while encoding";
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+
+    // The stream, not OIIO, says whether every byte reached the kernel.
+    int err = 0;
+    if (good && (std::fflush(fp) != 0 || std::ferror(fp))) {
+        err = errno;
+        good = false;
+        error = "write failed: " + errno_text(err ? err : EIO);
+    }
+    if (good && ::fsync(::fileno(fp)) != 0) {
+        good = false;
+        error = "fsync failed: " + errno_text(errno);
+    }
+    if (std::fclose(fp) != 0 && good) {
+        good = false;
+        error = "close failed: " + errno_text(errno);
+    }
+    if (!good) {
+        std::remove(part.c_str());
+        return {ErrorCode::Io, part + ": " + (error.empty() ? "write failed" : error)};
+    }
+    return {};
+}
+
+Status commit_parts(const std::vector<std::string>& finals)
+{
+    std::set<std::string> dirs;
+    for (const std::string& path : finals) {
+        std::string part = part_path(path);
+        if (std::rename(part.c_str(), path.c_str()) != 0)
+            return {ErrorCode::Io, path + ": cannot rename " + part + " into place: " +
+                                       errno_text(errno)};
+        dirs.insert(parent_dir(path));
+    }
+    for (const std::string& dir : dirs) {
+        if (Status s = fsync_dir(dir); !s)
+            return s;
+    }
+    return {};
+}
+
+Status write_images_atomically(const std::vector<ImageWrite>& images)
+{
+    std::vector<std::string> finals;
+    for (const ImageWrite& image : images) {
+        Status s = write_part(part_path(image.path), image);
+        if (!s) {
+            // Leave nothing behind: the previous final files stay as they were.
+            for (const std::string& done : finals)
+                std::remove(part_path(done).c_str());
+            return s;
+        }
+        finals.push_back(image.path);
+    }
+    return commit_parts(finals);
+}
+
+}  // namespace ck

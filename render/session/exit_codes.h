@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// ckrender's exit codes (docs/cli.md). Never negative.
+#pragma once
+
+namespace ck::render {
+
+enum class ExitCode : int {
+    Ok = 0,            ///< Every frame finished and every image was written.
+    BadScene = 1,      ///< The scene failed to load (parse errors); nothing was written.
+    Usage = 2,         ///< Bad command line.
+    Io = 3,            ///< An output could not be written (or preflight failed).
+    RenderFailed = 4,  ///< The renderer could not be built (Embree error, unreadable map).
+    Resumable = 75,    ///< Stopped with a resumable checkpoint (EX_TEMPFAIL; issue 3).
+};
+
+}  // namespace ck::render

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Turns the film into the images a frame's displays name.
+#pragma once
+
+#include "film/film.h"
+#include "scene/scene.h"
+
+#include <ck/commit.h>
+#include <ck/result.h>
+
+#include <OpenImageIO/imageio.h>
+
+#include <string>
+#include <vector>
+
+namespace ck::render {
+
+/// One display's image, ready to write.
+struct OutputImage {
+    std::string path;
+    std::string format_name;
+    OIIO::ImageSpec spec;
+    std::vector<float> pixels;
+
+    ImageWrite write() const { return {path, format_name, spec, pixels.data()}; }
+};
+
+/// Colour channels a display mode writes: 3 for "rgb", 4 for "rgba".
+int display_channel_count(const scene::Display& display);
+
+/// The OIIO spec of a display: float32 channels, data window = the crop
+/// window, display window = the full frame, compression (lossless by default),
+/// Software and camera attributes.
+OIIO::ImageSpec display_spec(const scene::Frame& frame, const scene::Display& display,
+                             const PixelWindow& window);
+
+/// Final images (S4: no ~w, no checkpoint state) for every display of the frame.
+std::vector<OutputImage> final_images(const scene::Frame& frame, const Film& film);
+
+/// B10 (the part that needs no checkpoint): every display's directory exists
+/// and is writable. Returns ErrorCode::Io naming the display and its RIB line.
+Status check_outputs_writable(const scene::Frame& frame);
+
+}  // namespace ck::render
