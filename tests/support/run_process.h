@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Runs a program with arguments, no shell, and captures its exit status,
+// stdout and stderr. For the command-line contract tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ck::test {
+
+struct ProcessResult {
+    int exit_code = -1;    ///< Exit status, or 128 + signal number when killed by a signal.
+    std::string out;
+    std::string err;
+};
+
+/// Runs argv[0] with argv in `cwd` (empty = current directory). Kills it with
+/// SIGKILL after `timeout_seconds` (exit_code is then 128 + 9).
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "",
+                          double timeout_seconds = 120.0);
+
+}  // namespace ck::test
