@@ -53,6 +53,8 @@ public:
     /// The value; only call when is_ok().
     T& value() { return *m_value; }
     const T& value() const { return *m_value; }
+    T& operator*() { return *m_value; }
+    const T& operator*() const { return *m_value; }
     T* operator->() { return &*m_value; }
     const T* operator->() const { return &*m_value; }
 
