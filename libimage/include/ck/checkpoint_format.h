@@ -26,4 +26,40 @@ inline constexpr const char* kTiffFormat = "tiff";
 /// The Software attribute written into every image.
 inline constexpr const char* kSoftwareAttr = "Software";
 
+/// Version of the checkpoint layout below. A reader refuses newer versions.
+inline constexpr int kFormatVersion = 1;
+
+// ck: metadata, written on every checkpoint image (docs/checkpoint-format.md).
+// Counters that can pass 2^31 are decimal strings: OIIO drops 64-bit ints.
+inline constexpr const char* kKeyFormatVersion = "ck:formatVersion";      ///< int
+inline constexpr const char* kKeyState = "ck:state";                      ///< string: kState*
+inline constexpr const char* kKeyRenderId = "ck:renderId";                ///< string, 32 hex digits
+inline constexpr const char* kKeyGeneration = "ck:generation";            ///< string, decimal u64
+inline constexpr const char* kKeyFrame = "ck:frame";                      ///< int
+inline constexpr const char* kKeyDisplayIndex = "ck:displayIndex";        ///< int, 0-based
+inline constexpr const char* kKeyDisplayCount = "ck:displayCount";        ///< int
+inline constexpr const char* kKeyDisplayName = "ck:displayName";          ///< string, as in the RIB
+inline constexpr const char* kKeyMode = "ck:mode";                        ///< string: kMode*
+inline constexpr const char* kKeyTargetSamples = "ck:targetSamples";      ///< int
+inline constexpr const char* kKeySamplesDone = "ck:samplesDone";          ///< string, decimal u64 (sum of ~w)
+inline constexpr const char* kKeyMinSamples = "ck:minSamples";            ///< int, smallest ~w
+inline constexpr const char* kKeyFingerprint = "ck:fingerprint";          ///< string, hex
+inline constexpr const char* kKeyFingerprintParts = "ck:fingerprintParts";  ///< string "part=hex;..."
+inline constexpr const char* kKeyReason = "ck:reason";                    ///< string: kReason*
+inline constexpr const char* kKeyTotalElapsed = "ck:totalElapsed";        ///< double, seconds over all resumes
+inline constexpr const char* kKeyHistory = "ck:history";                  ///< string, JSON array (B7)
+inline constexpr const char* kKeySeed = "ck:seed";                        ///< string, decimal u32
+inline constexpr const char* kKeyRenderer = "ck:renderer";                ///< string: version, Embree, ISA
+inline constexpr const char* kKeyStateHash = "ck:stateHash";              ///< string, 16 hex digits
+
+inline constexpr const char* kStateCheckpoint = "checkpoint";  ///< resumable, not finished
+inline constexpr const char* kStateAsFinal = "asfinal";        ///< finished, kept resumable (S14)
+
+inline constexpr const char* kModeIncremental = "incremental";
+inline constexpr const char* kModeBucket = "bucket";
+
+inline constexpr const char* kReasonCheckpoint = "checkpoint";  ///< periodic (S26 %r)
+inline constexpr const char* kReasonExiting = "exiting";        ///< exit-at or a signal
+inline constexpr const char* kReasonFinished = "finished";
+
 }  // namespace ck::format

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include <ck/checkpoint.h>
+
+#include <ck/checkpoint_format.h>
+
+#include <OpenEXR/ImfInputFile.h>
+#include <OpenImageIO/hash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <new>
+#include <numeric>
+
+namespace ck {
+
+namespace {
+
+std::string u64_text(uint64_t v)
+{
+    return std::to_string(v);
+}
+
+std::string hex64(uint64_t v)
+{
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
+    return buf;
+}
+
+bool parse_u64(const std::string& text, uint64_t& out, int base = 10)
+{
+    if (text.empty() || text.size() > 20)
+        return false;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(text.c_str(), &end, base);
+    if (errno != 0 || *end != '\0' || text[0] == '-' || text[0] == '+' || text[0] == ' ')
+        return false;
+    out = v;
+    return true;
+}
+
+void set_double(OIIO::ImageSpec& spec, const char* key, double value)
+{
+    spec.attribute(key, OIIO::TypeDesc::DOUBLE, &value);
+}
+
+// Reads a typed attribute strictly: it must exist with exactly this type.
+class StrictReader {
+public:
+    explicit StrictReader(const OIIO::ImageSpec& spec) : m_spec(spec) {}
+
+    bool str(const char* key, std::string& out)
+    {
+        const OIIO::ParamValue* p = m_spec.find_attribute(key, OIIO::TypeString);
+        if (!p)
+            return fail(key);
+        out = p->get_string();
+        return true;
+    }
+    bool integer(const char* key, int& out)
+    {
+        const OIIO::ParamValue* p = m_spec.find_attribute(key, OIIO::TypeInt);
+        if (!p)
+            return fail(key);
+        out = p->get_int();
+        return true;
+    }
+    bool real(const char* key, float& out)
+    {
+        const OIIO::ParamValue* p = m_spec.find_attribute(key, OIIO::TypeFloat);
+        if (!p)
+            return fail(key);
+        out = p->get_float();
+        return true;
+    }
+    bool real(const char* key, double& out)
+    {
+        const OIIO::ParamValue* p = m_spec.find_attribute(key, OIIO::TypeDesc::DOUBLE);
+        if (!p)
+            return fail(key);
+        out = *static_cast<const double*>(p->data());
+        return true;
+    }
+    bool u64(const char* key, uint64_t& out, int base = 10)
+    {
+        std::string text;
+        if (!str(key, text))
+            return false;
+        if (!parse_u64(text, out, base))
+            return fail(key, "is not a number: \"" + text + "\"");
+        return true;
+    }
+
+    const std::string& error() const { return m_error; }
+
+private:
+    bool fail(const char* key, const std::string& why = "")
+    {
+        if (m_error.empty())
+            m_error = std::string("attribute \"") + key + "\" " +
+                      (why.empty() ? "missing or of the wrong type" : why);
+        return false;
+    }
+
+    const OIIO::ImageSpec& m_spec;
+    std::string m_error;
+};
+
+}  // namespace
+
+bool has_checkpoint_state(const OIIO::ImageSpec& spec)
+{
+    return spec.find_attribute(format::kKeyState) != nullptr;
+}
+
+void set_checkpoint_attributes(OIIO::ImageSpec& spec, const CheckpointHeader& h)
+{
+    spec.attribute(format::kKeyFormatVersion, h.format_version);
+    spec.attribute(format::kKeyState, h.state);
+    spec.attribute(format::kKeyRenderId, h.render_id);
+    spec.attribute(format::kKeyGeneration, u64_text(h.generation));
+    spec.attribute(format::kKeyFrame, h.frame);
+    spec.attribute(format::kKeyDisplayIndex, h.display_index);
+    spec.attribute(format::kKeyDisplayCount, h.display_count);
+    spec.attribute(format::kKeyDisplayName, h.display_name);
+    spec.attribute(format::kKeyMode, h.mode);
+    spec.attribute(format::kKeyTargetSamples, h.target_samples);
+    spec.attribute(format::kKeySamplesDone, u64_text(h.samples_done));
+    spec.attribute(format::kKeyMinSamples, h.min_samples);
+    spec.attribute(format::kKeyFingerprint, h.fingerprint);
+    spec.attribute(format::kKeyFingerprintParts, h.fingerprint_parts);
+    spec.attribute(format::kKeyReason, h.reason);
+    spec.attribute(format::kCheckpointElapsed, h.checkpoint_elapsed);
+    set_double(spec, format::kKeyTotalElapsed, h.total_elapsed);
+    spec.attribute(format::kKeyHistory, h.history);
+    spec.attribute(format::kKeySeed, u64_text(h.seed));
+    spec.attribute(format::kKeyRenderer, h.renderer);
+    spec.attribute(format::kKeyStateHash, hex64(h.state_hash));
+}
+
+Result<CheckpointHeader> get_checkpoint_attributes(const OIIO::ImageSpec& spec)
+{
+    if (!has_checkpoint_state(spec))
+        return Status{ErrorCode::NotFound, "not a checkpoint (no ck:state attribute)"};
+
+    CheckpointHeader h;
+    StrictReader r(spec);
+    if (!r.integer(format::kKeyFormatVersion, h.format_version))
+        return Status{ErrorCode::Corrupt, r.error()};
+    if (h.format_version > format::kFormatVersion || h.format_version < 1)
+        return Status{ErrorCode::Unsupported,
+                      "checkpoint format version " + std::to_string(h.format_version) +
+                          " (this build reads up to " + std::to_string(format::kFormatVersion) +
+                          ")"};
+    uint64_t seed = 0;
+    bool ok = r.str(format::kKeyState, h.state) && r.str(format::kKeyRenderId, h.render_id) &&
+              r.u64(format::kKeyGeneration, h.generation) && r.integer(format::kKeyFrame, h.frame) &&
+              r.integer(format::kKeyDisplayIndex, h.display_index) &&
+              r.integer(format::kKeyDisplayCount, h.display_count) &&
+              r.str(format::kKeyDisplayName, h.display_name) && r.str(format::kKeyMode, h.mode) &&
+              r.integer(format::kKeyTargetSamples, h.target_samples) &&
+              r.u64(format::kKeySamplesDone, h.samples_done) &&
+              r.integer(format::kKeyMinSamples, h.min_samples) &&
+              r.str(format::kKeyFingerprint, h.fingerprint) &&
+              r.str(format::kKeyFingerprintParts, h.fingerprint_parts) &&
+              r.str(format::kKeyReason, h.reason) &&
+              r.real(format::kCheckpointElapsed, h.checkpoint_elapsed) &&
+              r.real(format::kKeyTotalElapsed, h.total_elapsed) &&
+              r.str(format::kKeyHistory, h.history) && r.u64(format::kKeySeed, seed) &&
+              r.str(format::kKeyRenderer, h.renderer) &&
+              r.u64(format::kKeyStateHash, h.state_hash, 16);
+    if (!ok)
+        return Status{ErrorCode::Corrupt, r.error()};
+    if (seed > UINT32_MAX)
+        return Status{ErrorCode::Corrupt, std::string("attribute \"") + format::kKeySeed +
+                                              "\" out of range"};
+    h.seed = uint32_t(seed);
+
+    // Values that must make sense together.
+    if (h.state != format::kStateCheckpoint && h.state != format::kStateAsFinal)
+        return Status{ErrorCode::Corrupt, "unknown ck:state \"" + h.state + "\""};
+    if (h.mode != format::kModeIncremental && h.mode != format::kModeBucket)
+        return Status{ErrorCode::Corrupt, "unknown ck:mode \"" + h.mode + "\""};
+    if (h.display_count < 1 || h.display_index < 0 || h.display_index >= h.display_count)
+        return Status{ErrorCode::Corrupt, "ck:displayIndex " + std::to_string(h.display_index) +
+                                              " is not within ck:displayCount " +
+                                              std::to_string(h.display_count)};
+    if (h.target_samples < 1 || h.min_samples < 0 || h.generation == 0 || h.render_id.empty())
+        return Status{ErrorCode::Corrupt, "inconsistent checkpoint counters"};
+    return h;
+}
+
+uint64_t state_hash(const OIIO::ImageSpec& spec, const float* pixels)
+{
+    const int nch = spec.nchannels;
+    std::vector<int> order(size_t(std::max(0, nch)));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return spec.channel_name(a) < spec.channel_name(b);
+    });
+    const size_t npixels = size_t(spec.image_pixels());
+    // Hash one row at a time in canonical order, chaining the seed.
+    uint64_t h = 0x636b73746174ULL;  // "ckstat"
+    std::vector<float> row(size_t(spec.width) * size_t(nch));
+    const size_t row_pixels = size_t(std::max(1, spec.width));
+    for (size_t start = 0; start < npixels; start += row_pixels) {
+        size_t count = std::min(row_pixels, npixels - start);
+        for (size_t i = 0; i < count; ++i)
+            for (int c = 0; c < nch; ++c)
+                row[i * size_t(nch) + size_t(c)] = pixels[(start + i) * size_t(nch) + size_t(order[size_t(c)])];
+        h = OIIO::xxhash::XXH64(row.data(), count * size_t(nch) * sizeof(float), h);
+    }
+    return h;
+}
+
+bool has_exr_magic(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    unsigned char magic[4] = {0, 0, 0, 0};
+    in.read(reinterpret_cast<char*>(magic), 4);
+    return in.gcount() == 4 && magic[0] == 0x76 && magic[1] == 0x2f && magic[2] == 0x31 &&
+           magic[3] == 0x01;
+}
+
+Result<CheckpointImage> read_checkpoint(const std::string& path,
+                                        const std::vector<std::string>& channel_names)
+{
+    auto fail = [&](ErrorCode code, const std::string& why) {
+        return Status{code, path + ": " + why};
+    };
+    {
+        std::ifstream probe(path, std::ios::binary);
+        if (!probe)
+            return fail(ErrorCode::NotFound, std::string("cannot open: ") + std::strerror(errno));
+    }
+    if (!has_exr_magic(path))
+        return fail(ErrorCode::Corrupt, "not an OpenEXR file");
+
+    try {
+        // Cheap completeness test first: a file killed mid-write has missing chunks.
+        {
+            Imf::InputFile exr(path.c_str());
+            if (!exr.isComplete())
+                return fail(ErrorCode::Corrupt, "incomplete: some chunks are missing "
+                                                "(was the writer killed?)");
+        }
+
+        // Force the OpenEXR reader: a ".part" name would hide the real error.
+        auto in = OIIO::ImageInput::create(format::kOpenExrFormat);
+        OIIO::ImageSpec spec;
+        if (!in || !in->open(path, spec))
+            return fail(ErrorCode::Corrupt, in ? in->geterror() : OIIO::geterror());
+        if (spec.deep)
+            return fail(ErrorCode::Unsupported, "deep image, not a flat checkpoint");
+
+        auto header = get_checkpoint_attributes(spec);
+        if (!header)
+            return fail(header.status().code(), header.status().message());
+
+        const size_t npixels = size_t(spec.image_pixels());
+        const int nch = spec.nchannels;
+        std::vector<float> all(npixels * size_t(nch));
+        if (!in->read_image(0, 0, 0, nch, OIIO::TypeFloat, all.data()))
+            return fail(ErrorCode::Corrupt, "cannot read pixels: " + in->geterror());
+        in->close();
+
+        if (state_hash(spec, all.data()) != header->state_hash)
+            return fail(ErrorCode::Corrupt, "pixel state does not match ck:stateHash "
+                                            "(damaged or altered)");
+
+        CheckpointImage image;
+        image.spec = spec;
+        image.header = header.value();
+        image.channel_names = channel_names;
+        std::vector<int> index;
+        for (const std::string& name : channel_names) {
+            int i = spec.channelindex(name);
+            if (i < 0)
+                return fail(ErrorCode::Corrupt, "channel \"" + name + "\" missing");
+            index.push_back(i);
+        }
+        image.pixels.resize(npixels * index.size());
+        for (size_t p = 0; p < npixels; ++p)
+            for (size_t c = 0; c < index.size(); ++c)
+                image.pixels[p * index.size() + c] = all[p * size_t(nch) + size_t(index[c])];
+        return image;
+    } catch (const std::bad_alloc&) {
+        return fail(ErrorCode::Corrupt, "too large to read (out of memory)");
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::Corrupt, e.what());
+    }
+}
+
+}  // namespace ck
