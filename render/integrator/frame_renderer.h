@@ -41,6 +41,10 @@ public:
     /// (frame, seed, x, y, sample_index): calling it twice gives the same bits.
     /// Thread-safe.
     virtual PixelSample render_sample(int x, int y, uint32_t sample_index) const = 0;
+
+    /// How many samples so far came out NaN or infinite and were replaced by
+    /// black (diagnostics only; never affects the image).
+    virtual uint64_t invalid_sample_count() const { return 0; }
 };
 
 }  // namespace ck::render

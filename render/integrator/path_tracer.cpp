@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "integrator/path_tracer.h"
+
+#include <cmath>
+#include <limits>
+
+namespace ck::render {
+
+namespace {
+
+/// The unit square of a rect light (light-space XY plane).
+std::shared_ptr<const scene::TriangleMesh> unit_square()
+{
+    auto mesh = std::make_shared<scene::TriangleMesh>();
+    mesh->P = {V3f(-0.5f, -0.5f, 0.0f), V3f(0.5f, -0.5f, 0.0f), V3f(0.5f, 0.5f, 0.0f),
+               V3f(-0.5f, 0.5f, 0.0f)};
+    mesh->indices = {0, 1, 2, 0, 2, 3};
+    return mesh;
+}
+
+}  // namespace
+
+PathTracer::PathTracer(const scene::Frame& frame)
+    : m_camera(frame.camera, frame.image),
+      m_filter(frame.image.filter),
+      m_seed(frame.sampling.seed),
+      m_max_depth(std::max(0, frame.max_depth))
+{
+    m_materials.reserve(frame.world.materials.size());
+    for (const scene::Material& m : frame.world.materials)
+        m_materials.push_back(make_material_data(m));
+    m_default_material = make_material_data(scene::Material{});
+    m_light_material.scatters = false;
+    m_light_material.emission = C3f(0.0f, 0.0f, 0.0f);
+}
+
+Result<std::unique_ptr<FrameRenderer>> PathTracer::build(const scene::Frame& frame,
+                                                         const RendererSettings& settings)
+{
+    std::unique_ptr<PathTracer> tracer(new PathTracer(frame));
+    const scene::World& world = frame.world;
+
+    // Area lights without a shape get one here, so BSDF rays can hit them.
+    std::vector<scene::Shape> extra;
+    std::vector<int> light_shapes(world.lights.size(), -1);
+    for (size_t i = 0; i < world.lights.size(); ++i) {
+        const scene::Light& light = world.lights[i];
+        bool area = light.kind == scene::LightKind::Rect || light.kind == scene::LightKind::Disk ||
+                    light.kind == scene::LightKind::Sphere;
+        if (!area)
+            continue;
+        if (light.shape >= 0 && light.shape < int(world.shapes.size())) {
+            light_shapes[i] = light.shape;
+            continue;
+        }
+        scene::Shape shape;
+        shape.object_to_world = light.light_to_world;
+        shape.emitter = light.emitter;
+        shape.visibility.camera = light.camera_visible;
+        if (light.kind == scene::LightKind::Rect) {
+            shape.kind = scene::ShapeKind::Mesh;
+            shape.mesh = unit_square();
+        } else if (light.kind == scene::LightKind::Disk) {
+            shape.kind = scene::ShapeKind::Disk;
+            shape.quadric.radius = 0.5f;
+            shape.quadric.height = 0.0f;
+        } else {
+            shape.kind = scene::ShapeKind::Sphere;
+            shape.quadric.radius = 0.5f;
+            shape.quadric.zmin = -0.5f;
+            shape.quadric.zmax = 0.5f;
+        }
+        shape.loc = light.loc;
+        light_shapes[i] = int(world.shapes.size() + extra.size());
+        extra.push_back(std::move(shape));
+    }
+
+    auto geometry = SceneGeometry::create(world, extra, settings.cancel);
+    if (!geometry)
+        return geometry.status();
+    tracer->m_geometry = std::move(geometry.value());
+    for (size_t i = 0; i < light_shapes.size(); ++i) {
+        if (light_shapes[i] < 0)
+            continue;
+        if (ShapeRecord* rec = tracer->m_geometry->top_shape(size_t(light_shapes[i])))
+            rec->light = int(i);
+    }
+
+    auto lights = LightSet::create(world, *tracer->m_geometry, light_shapes);
+    if (!lights)
+        return lights.status();
+    tracer->m_lights = std::move(lights.value());
+    return std::unique_ptr<FrameRenderer>(std::move(tracer));
+}
+
+const MaterialData& PathTracer::material_for(const ShapeRecord& shape) const
+{
+    if (shape.light >= 0)
+        return m_light_material;
+    if (shape.material >= 0 && shape.material < int(m_materials.size()))
+        return m_materials[size_t(shape.material)];
+    return m_default_material;
+}
+
+Ray PathTracer::spawn(const SurfaceHit& hit, const V3f& dir) const
+{
+    // Step off the surface on the side the ray leaves from.
+    V3f n = dot(dir, hit.ng) >= 0.0f ? hit.ng : -hit.ng;
+    Ray ray;
+    ray.org = hit.p + n * hit.offset;
+    ray.dir = dir;
+    ray.tnear = 0.0f;
+    ray.tfar = std::numeric_limits<float>::infinity();
+    return ray;
+}
+
+C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
+{
+    const SceneGeometry& geometry = *m_geometry;
+    const LightSet& lights = *m_lights;
+    C3f radiance(0.0f, 0.0f, 0.0f);
+    C3f beta(1.0f, 1.0f, 1.0f);
+    bool specular = false;
+    float prev_pdf = 0.0f;
+    V3f prev_p(0.0f, 0.0f, 0.0f);
+    unsigned mask = kMaskCamera;
+    alpha = 0.0f;
+
+    for (int depth = 0;; ++depth) {
+        SurfaceHit hit;
+        if (!geometry.intersect(ray, mask, hit)) {
+            // Escaped: infinite lights. Camera rays see camera-visible domes only.
+            if (depth == 0)
+                radiance += lights.infinite_radiance(ray.dir, true);
+            else if (specular)
+                radiance += beta * lights.infinite_radiance(ray.dir, false);
+            else
+                radiance += beta * lights.infinite_radiance_mis(ray.dir, prev_pdf);
+            break;
+        }
+        if (depth == 0)
+            alpha = 1.0f;
+        V3f wo = -ray.dir;
+        const ShapeRecord& shape = *hit.shape;
+
+        // Emission, MIS-weighted against the light sampling of the previous vertex.
+        if (shape.emitter >= 0 || shape.nee_light >= 0) {
+            C3f le = lights.emitted(hit, wo);
+            if (!is_black(le)) {
+                int li = shape.nee_light;
+                if (depth == 0 || specular || li < 0) {
+                    radiance += beta * le;
+                } else {
+                    float pdf_light = lights.selection_pmf(size_t(li)) *
+                                      lights.pdf_hit(size_t(li), prev_p, hit);
+                    radiance += beta * le * power_heuristic(prev_pdf, pdf_light);
+                }
+            }
+        }
+
+        const MaterialData& material = material_for(shape);
+        if (!material.scatters) {
+            radiance += beta * material.emission;
+            break;
+        }
+        if (material.ka > 0.0f)
+            radiance += beta * lights.ambient() * material.diffuse * hit.color * material.ka;
+        if (depth >= m_max_depth)
+            break;
+
+        Bsdf bsdf(material, hit.ng, hit.ns, wo, hit.color);
+        sampler.set_dimension(kFilterDimensions + uint32_t(depth) * kDimensionsPerBounce);
+        float u_light = sampler.get_1d();
+        float u_l1 = sampler.get_1d();
+        float u_l2 = sampler.get_1d();
+        float u_lobe = sampler.get_1d();
+        float u_b1 = sampler.get_1d();
+        float u_b2 = sampler.get_1d();
+        float u_rr = sampler.get_1d();
+
+        // Next-event estimation.
+        if (!bsdf.is_delta() && lights.size() > 0) {
+            float pmf = 0.0f;
+            size_t li = lights.choose(u_light, pmf);
+            LightSample ls;
+            if (pmf > 0.0f && lights.sample(li, hit.p, u_l1, u_l2, ls)) {
+                float pdf_bsdf = 0.0f;
+                C3f f = bsdf.eval(ls.wi, pdf_bsdf);
+                if (!is_black(f) && !is_black(ls.radiance) && ls.pdf > 0.0f) {
+                    Ray shadow = spawn(hit, ls.wi);
+                    if (std::isfinite(ls.dist)) {
+                        V3f target = hit.p + ls.wi * ls.dist;
+                        shadow.tfar =
+                            ls.dist - 2.0f * (geometry.offset_for(target) + hit.offset);
+                    }
+                    if (!(shadow.tfar > 0.0f) || !geometry.occluded(shadow, kMaskShadow)) {
+                        const LightEntry& light = lights.light(li);
+                        float w = (ls.delta || !light.hittable)
+                                      ? 1.0f
+                                      : power_heuristic(pmf * ls.pdf, pdf_bsdf);
+                        radiance += beta * f * ls.radiance * (w / (pmf * ls.pdf));
+                    }
+                }
+            }
+        }
+
+        // Continue the path by sampling the BSDF.
+        BsdfSample bs;
+        if (!bsdf.sample(u_lobe, u_b1, u_b2, bs))
+            break;
+        beta *= bs.weight;
+        if (is_black(beta))
+            break;
+        specular = bs.delta;
+        prev_pdf = bs.pdf;
+        prev_p = hit.p;
+
+        if (depth + 1 >= kRouletteDepth) {
+            float survive = std::min(1.0f, std::max(0.05f, max_component(beta)));
+            if (u_rr >= survive)
+                break;
+            beta *= 1.0f / survive;
+        }
+        ray = spawn(hit, bs.wi);
+        mask = kMaskIndirect;
+    }
+    return radiance;
+}
+
+PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const
+{
+    Sampler sampler(m_seed, x, y, sample_index);
+    float u1 = sampler.get_1d();
+    float u2 = sampler.get_1d();
+    V2f offset = m_filter.sample(u1, u2);
+
+    Ray ray;
+    m_camera.generate_ray(float(x) + 0.5f + offset.x, float(y) + 0.5f + offset.y, ray.org,
+                          ray.dir, ray.tnear, ray.tfar);
+    float alpha = 0.0f;
+    C3f c = trace(sampler, ray, alpha);
+
+    PixelSample out;
+    if (!std::isfinite(c.x) || !std::isfinite(c.y) || !std::isfinite(c.z)) {
+        // Never let a NaN or infinity reach the film.
+        m_invalid.fetch_add(1, std::memory_order_relaxed);
+        c = C3f(0.0f, 0.0f, 0.0f);
+    }
+    out.r = std::max(0.0f, c.x);
+    out.g = std::max(0.0f, c.y);
+    out.b = std::max(0.0f, c.z);
+    out.a = alpha;
+    return out;
+}
+
+}  // namespace ck::render

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Unidirectional path tracer with next-event estimation and multiple
+// importance sampling (power heuristic). See docs/rendering.md.
+#pragma once
+
+#include "accel/scene_geometry.h"
+#include "camera/camera.h"
+#include "integrator/bsdf.h"
+#include "integrator/frame_renderer.h"
+#include "integrator/lights.h"
+#include "sampler/sampler.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace ck::render {
+
+/// Sampler dimensions: the filter uses the first two; each path vertex then
+/// owns a fixed block, so a dimension never depends on what happened earlier.
+constexpr uint32_t kFilterDimensions = 2;
+constexpr uint32_t kDimensionsPerBounce = 8;
+/// Bounce from which Russian roulette may end a path.
+constexpr int kRouletteDepth = 3;
+
+class PathTracer final : public FrameRenderer {
+public:
+    static Result<std::unique_ptr<FrameRenderer>> build(const scene::Frame& frame,
+                                                        const RendererSettings& settings);
+
+    PixelSample render_sample(int x, int y, uint32_t sample_index) const override;
+    uint64_t invalid_sample_count() const override
+    {
+        return m_invalid.load(std::memory_order_relaxed);
+    }
+
+private:
+    PathTracer(const scene::Frame& frame);
+
+    /// Radiance along a camera ray; alpha set to 1 when it hits visible geometry.
+    C3f trace(Sampler& sampler, Ray ray, float& alpha) const;
+    const MaterialData& material_for(const ShapeRecord& shape) const;
+    Ray spawn(const SurfaceHit& hit, const V3f& dir) const;
+
+    Camera m_camera;
+    FilterSampler m_filter;
+    uint32_t m_seed = 0;
+    int m_max_depth = 5;
+    std::unique_ptr<SceneGeometry> m_geometry;
+    std::unique_ptr<LightSet> m_lights;
+    std::vector<MaterialData> m_materials;
+    MaterialData m_default_material;
+    MaterialData m_light_material;  ///< Shapes of Pxr area lights: emit, never scatter.
+    mutable std::atomic<uint64_t> m_invalid{0};
+};
+
+}  // namespace ck::render
