@@ -64,12 +64,12 @@ bool FrameSession::stop_requested() const
     return m_options.stop && m_options.stop->load(std::memory_order_relaxed);
 }
 
-Status FrameSession::build()
+Status FrameSession::build(const RendererFactory& factory)
 {
     auto start = Clock::now();
     RendererSettings settings;
     settings.cancel = m_options.stop;
-    auto renderer = FrameRenderer::create(m_frame, settings);
+    auto renderer = factory(m_frame, settings);
     m_stats.build_seconds = seconds_since(start);
     if (!renderer)
         return renderer.status();

@@ -45,8 +45,13 @@ class FrameSession {
 public:
     FrameSession(const scene::Frame& frame, RenderOptions options);
 
-    /// Builds the renderer. Fails with the renderer's message.
-    Status build();
+    /// Makes the FrameRenderer for a frame (FrameRenderer::create in ckrender;
+    /// tests pass their own).
+    using RendererFactory = std::function<Result<std::unique_ptr<FrameRenderer>>(
+        const scene::Frame&, const RendererSettings&)>;
+
+    /// Builds the renderer through `factory`. Fails with the renderer's message.
+    Status build(const RendererFactory& factory);
 
     /// Renders until every pixel has its target or the stop flag is raised.
     /// Returns true when every pixel reached its target.

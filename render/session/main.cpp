@@ -74,7 +74,7 @@ int run(const Options& options)
             return exit_code(ExitCode::Io);
         }
         ck::render::FrameSession session(frame, render_options);
-        if (ck::Status s = session.build(); !s) {
+        if (ck::Status s = session.build(ck::render::FrameRenderer::create); !s) {
             print_line("ckrender: error: frame " + std::to_string(frame.number) + ": " +
                        s.message());
             return exit_code(ExitCode::RenderFailed);

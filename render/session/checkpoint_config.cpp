@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "session/checkpoint_config.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace ck::render {
+
+namespace {
+
+const char* const kIniPrefixes[] = {"/ckrender/checkpoint/", "/prman/checkpoint/"};
+const char* const kIniKeys[] = {"interval", "exitat", "asfinal", "command", "allowcommand"};
+
+std::string trim(const std::string& s)
+{
+    size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
+    return s.substr(b, e - b);
+}
+
+Status bad(const std::string& where, const std::string& why)
+{
+    return {ErrorCode::InvalidArgument, where + ": " + why};
+}
+
+// "true/yes/on/1" and "false/no/off/0".
+bool parse_bool(const std::string& text, bool& out)
+{
+    std::string t;
+    for (char c : text)
+        t.push_back(char(std::tolower(static_cast<unsigned char>(c))));
+    if (t == "1" || t == "true" || t == "yes" || t == "on") {
+        out = true;
+        return true;
+    }
+    if (t == "0" || t == "false" || t == "no" || t == "off") {
+        out = false;
+        return true;
+    }
+    return false;
+}
+
+// Joins a RIB parameter's values into interval text: strings as written,
+// ints as bare numbers (positive seconds, negative increments).
+std::string param_text(const scene::Param& p)
+{
+    std::string text;
+    auto add = [&](const std::string& s) {
+        if (!text.empty())
+            text.push_back(' ');
+        text += s;
+    };
+    for (const std::string& s : p.strings)
+        add(s);
+    for (int v : p.ints)
+        add(std::to_string(v));
+    for (float v : p.floats) {
+        std::ostringstream ss;
+        ss << v;
+        add(ss.str());
+    }
+    return text;
+}
+
+}  // namespace
+
+Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
+{
+    IniSettings ini;
+    ini.path = name;
+    std::istringstream in(text);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const std::string where = name + ":" + std::to_string(number);
+        std::string t = trim(line);
+        if (t.empty() || t[0] == '#')
+            continue;
+        size_t space = t.find_first_of(" \t");
+        std::string key = t.substr(0, space);
+        std::string value = space == std::string::npos ? "" : trim(t.substr(space));
+        const char* prefix = nullptr;
+        for (const char* p : kIniPrefixes)
+            if (key.rfind(p, 0) == 0)
+                prefix = p;
+        if (!prefix) {
+            if (key.rfind("/ckrender/", 0) == 0)
+                return bad(where, "unknown setting \"" + key + "\"");
+            continue;  // another program's setting in a shared rendermn.ini
+        }
+        std::string sub = key.substr(std::string(prefix).size());
+        bool known = false;
+        for (const char* k : kIniKeys)
+            known = known || sub == k;
+        if (!known)
+            return bad(where, "unknown setting \"" + key + "\" (known: interval, exitat, "
+                              "asfinal, command, allowcommand)");
+        if (value.empty())
+            return bad(where, "\"" + key + "\" needs a value");
+        ini.checkpoint[sub] = {value, where};
+    }
+    return ini;
+}
+
+Result<IniSettings> read_ini(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Status{ErrorCode::NotFound, path + ": cannot open"};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_ini(ss.str(), path);
+}
+
+Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
+                                                   const scene::OptionMap& frame_options,
+                                                   const CliCheckpoint& cli)
+{
+    CheckpointConfig config;
+
+    auto set_interval = [&](const std::string& text, const std::string& where) -> Status {
+        auto seq = parse_interval_sequence(text);
+        if (!seq)
+            return bad(where, seq.status().message());
+        config.interval = seq.value();
+        return {};
+    };
+    auto set_exitat = [&](const std::string& text, const std::string& where) -> Status {
+        auto one = parse_interval(trim(text));
+        if (!one)
+            return bad(where, "exitat: " + one.status().message());
+        config.exitat = one.value();
+        return {};
+    };
+
+    // 1. ini.
+    for (const auto& [key, entry] : ini.checkpoint) {
+        Status s;
+        if (key == "interval")
+            s = set_interval(entry.value, entry.where);
+        else if (key == "exitat")
+            s = set_exitat(entry.value, entry.where);
+        else if (key == "asfinal" && !parse_bool(entry.value, config.asfinal))
+            s = bad(entry.where, "asfinal: expected 0/1, true/false, yes/no or on/off");
+        else if (key == "command")
+            config.command = entry.value;
+        else if (key == "allowcommand" && !parse_bool(entry.value, config.allow_command))
+            s = bad(entry.where, "allowcommand: expected 0/1, true/false, yes/no or on/off");
+        if (!s)
+            return s;
+    }
+
+    // 2. RIB Option "checkpoint" (the parser already applied frame scoping).
+    if (auto it = frame_options.find("checkpoint"); it != frame_options.end()) {
+        for (const scene::Param& p : it->second) {
+            const std::string where = p.loc.str();
+            Status s;
+            if (p.name == "interval") {
+                s = set_interval(param_text(p), where);
+            } else if (p.name == "exitat") {
+                s = set_exitat(param_text(p), where);
+            } else if (p.name == "asfinal") {
+                if (p.ints.size() != 1)
+                    s = bad(where, "asfinal: expected \"int asfinal\" [0|1]");
+                else
+                    config.asfinal = p.ints[0] != 0;
+            } else if (p.name == "command") {
+                if (p.strings.size() != 1)
+                    s = bad(where, "command: expected \"string command\" [\"...\"]");
+                else
+                    config.command = p.strings[0];
+            } else if (p.name == "allowcommand") {
+                // Never from a scene (S25): say so instead of silently ignoring it.
+                s = bad(where, "allowcommand cannot be set from a scene file; use "
+                               "--allow-command or the ini setting");
+            } else {
+                s = bad(where, "unknown checkpoint option \"" + p.name + "\"");
+            }
+            if (!s)
+                return s;
+        }
+    }
+
+    // 3. Command line: -checkpoint INTERVAL[,EXITAT].
+    if (!cli.checkpoint.empty()) {
+        const std::string where = "command line: -checkpoint";
+        size_t comma = cli.checkpoint.find(',');
+        std::string interval = trim(cli.checkpoint.substr(0, comma));
+        std::string exitat =
+            comma == std::string::npos ? std::string() : trim(cli.checkpoint.substr(comma + 1));
+        if (comma != std::string::npos && exitat.empty())
+            return bad(where, "nothing after the comma (expected INTERVAL,EXITAT)");
+        if (!interval.empty()) {
+            if (Status s = set_interval(interval, where); !s)
+                return s;
+        }
+        if (!exitat.empty()) {
+            if (Status s = set_exitat(exitat, where); !s)
+                return s;
+        }
+        if (interval.empty() && exitat.empty())
+            return bad(where, "empty");
+    }
+    if (cli.allow_command)
+        config.allow_command = true;
+    return config;
+}
+
+}  // namespace ck::render

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "session/signals.h"
+
+#include <atomic>
+#include <csignal>
+
+namespace ck::render {
+
+namespace {
+
+std::atomic<int> g_exit_signal{0};
+std::atomic<bool> g_checkpoint{false};
+static_assert(std::atomic<int>::is_always_lock_free, "signal flags must be lock-free");
+static_assert(std::atomic<bool>::is_always_lock_free, "signal flags must be lock-free");
+
+extern "C" void on_exit_signal(int signo)
+{
+    int expected = 0;
+    g_exit_signal.compare_exchange_strong(expected, signo);
+}
+
+extern "C" void on_checkpoint_signal(int)
+{
+    g_checkpoint.store(true);
+}
+
+void install(int signo, void (*handler)(int), int flags)
+{
+    struct sigaction sa = {};
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = flags | SA_RESTART;
+    sigaction(signo, &sa, nullptr);
+}
+
+}  // namespace
+
+void install_signal_handlers()
+{
+    install(SIGHUP, on_checkpoint_signal, 0);
+    install(SIGUSR1, on_exit_signal, 0);
+    install(SIGTERM, on_exit_signal, 0);
+    install(SIGINT, on_exit_signal, SA_RESETHAND);
+}
+
+bool exit_requested()
+{
+    return g_exit_signal.load(std::memory_order_relaxed) != 0;
+}
+
+bool take_checkpoint_request()
+{
+    return g_checkpoint.exchange(false);
+}
+
+int exit_signal()
+{
+    return g_exit_signal.load();
+}
+
+void reset_signal_state()
+{
+    g_exit_signal.store(0);
+    g_checkpoint.store(false);
+}
+
+}  // namespace ck::render

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Signals (S27, B6). The handlers only store to lock-free atomics; the render
+// loop polls them between tiles.
+//   SIGHUP            checkpoint and carry on
+//   SIGUSR1, SIGTERM  checkpoint and exit with the resumable code
+//   SIGINT            the same, once; a second Ctrl-C kills at once (SA_RESETHAND)
+#pragma once
+
+namespace ck::render {
+
+enum class SignalRequest {
+    None,
+    Checkpoint,         ///< SIGHUP
+    CheckpointAndExit,  ///< SIGUSR1, SIGTERM, SIGINT
+};
+
+/// Installs the handlers (idempotent).
+void install_signal_handlers();
+
+/// True when a checkpoint-and-exit signal has arrived (sticky).
+bool exit_requested();
+
+/// Takes a pending SIGHUP checkpoint request (returns true once per signal burst).
+bool take_checkpoint_request();
+
+/// The signal number of the first exit request, 0 when none.
+int exit_signal();
+
+/// Forgets every request (tests).
+void reset_signal_state();
+
+}  // namespace ck::render
