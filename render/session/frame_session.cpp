@@ -3,7 +3,10 @@
 #include "session/frame_session.h"
 
 #include "session/output.h"
+#include "session/post_command.h"
+#include "session/signals.h"
 
+#include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 
 #include <tbb/blocked_range.h>
@@ -11,15 +14,17 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
+#include <random>
+
+#include <unistd.h>
 
 namespace ck::render {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start)
 {
@@ -30,6 +35,24 @@ std::string format_seconds(double s)
 {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f", s);
+    return buf;
+}
+
+std::string host_name()
+{
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0)
+        return "unknown";
+    return buf;
+}
+
+std::string utc_now_iso()
+{
+    std::time_t t = std::time(nullptr);
+    std::tm tm = {};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
 }
 
@@ -45,12 +68,61 @@ std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size)
     return tiles;
 }
 
+std::string new_render_id()
+{
+    // Identity, not sampling: randomness here never reaches a pixel.
+    std::random_device rd;
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+    return buf;
+}
+
 FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
     : m_frame(frame),
       m_options(std::move(options)),
       m_target(std::max(1, frame.sampling.target_samples())),
-      m_film(frame.image.xres, frame.image.yres, crop_pixel_window(frame.image))
+      m_film(frame.image.xres, frame.image.yres, crop_pixel_window(frame.image)),
+      m_fingerprint(scene::fingerprint_frame(frame)),
+      m_render_id(new_render_id())
 {
+    const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
+    const CheckpointConfig& config = m_options.checkpoint;
+    std::string why;
+    m_can_checkpoint = frame_can_checkpoint(frame, why);
+    if (!m_can_checkpoint && (config.enabled() || m_options.recover))
+        log(prefix + "warning: " + why + "; checkpointing is off for this frame");
+
+    // S7: increment intervals mean nothing in bucket mode.
+    std::vector<Interval> intervals = config.interval;
+    if (!frame.sampling.incremental) {
+        auto is_increments = [](const Interval& i) { return !i.is_time(); };
+        if (std::any_of(intervals.begin(), intervals.end(), is_increments)) {
+            log(prefix + "note: checkpoint intervals in increments are ignored in bucket mode (S7)");
+            intervals.erase(std::remove_if(intervals.begin(), intervals.end(), is_increments),
+                            intervals.end());
+        }
+    }
+    m_schedule = CheckpointSchedule(std::move(intervals));
+
+    if (!config.command.empty()) {
+        if (!config.allow_command) {
+            log(prefix + "warning: post-checkpoint command ignored: system commands are off "
+                         "(enable with --allow-command or /ckrender/checkpoint/allowcommand, S25)");
+        } else if (auto args = split_command(config.command); !args) {
+            log(prefix + "warning: post-checkpoint command ignored: " + args.status().message());
+        } else {
+            m_command = args.value();
+            m_run_command = true;
+        }
+    }
+    if (m_can_checkpoint)
+        m_writer = std::make_unique<CheckpointWriter>(m_frame, m_film.window());
+}
+
+FrameSession::~FrameSession()
+{
+    if (m_writer)
+        m_writer->wait_idle();
 }
 
 void FrameSession::log(const std::string& line) const
@@ -59,9 +131,9 @@ void FrameSession::log(const std::string& line) const
         m_options.log(line);
 }
 
-bool FrameSession::stop_requested() const
+double FrameSession::frame_elapsed() const
 {
-    return m_options.stop && m_options.stop->load(std::memory_order_relaxed);
+    return seconds_since(m_options.frame_start);
 }
 
 Status FrameSession::build(const RendererFactory& factory)
@@ -77,10 +149,49 @@ Status FrameSession::build(const RendererFactory& factory)
     return {};
 }
 
+void FrameSession::recover()
+{
+    const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
+    if (m_options.recover) {
+        if (!m_can_checkpoint) {
+            log(prefix + "recover: starting from scratch: outputs cannot hold a checkpoint");
+        } else {
+            Recovery r = recover_frame(m_frame, m_fingerprint, m_target, m_film);
+            if (r.resumed) {
+                m_render_id = r.header.render_id;
+                m_generation = r.header.generation;
+                m_total_before = r.header.total_elapsed;
+                m_history_before = r.header.history;
+                for (const std::string& name : r.repaired)
+                    log(prefix + "recover: completed the interrupted commit of " + name);
+                log(prefix + "recover: " + r.message);
+            } else {
+                log(prefix + "recover: starting from scratch: " + r.message);
+            }
+        }
+    }
+    m_samples_at_start = uint64_t(m_film.total_weight());
+}
+
+bool FrameSession::interrupt_pending() const
+{
+    if (m_options.stop && m_options.stop->load(std::memory_order_relaxed))
+        return true;
+    if (m_options.use_signals && (exit_requested() || checkpoint_requested()))
+        return true;
+    const auto& exitat = m_options.checkpoint.exitat;
+    if (!exitat && m_schedule.empty())
+        return false;
+    const double elapsed = frame_elapsed();
+    if (exitat && exitat->is_time() && elapsed >= exitat->seconds)
+        return true;
+    return m_can_checkpoint && m_schedule.time_due(elapsed);
+}
+
 void FrameSession::render_tile_incremental(const PixelWindow& tile, int increment)
 {
     // One sample for each pixel that is at this increment; a pixel that is ahead
-    // (after a mid-increment resume) or done is left alone.
+    // (after a mid-increment checkpoint or resume) or done is left alone.
     for (int y = tile.y0; y < tile.y1; ++y)
         for (int x = tile.x0; x < tile.x1; ++x) {
             float w = m_film.weight(x, y);
@@ -92,56 +203,220 @@ void FrameSession::render_tile_incremental(const PixelWindow& tile, int incremen
 
 void FrameSession::render_tile_bucket(const PixelWindow& tile)
 {
-    // Each pixel to its target, samples in index order.
+    // Each pixel to its target, samples in index order; a stop request is
+    // honoured between pixels, so a bucket never delays an exit for long (B5).
     for (int y = tile.y0; y < tile.y1; ++y)
-        for (int x = tile.x0; x < tile.x1; ++x)
+        for (int x = tile.x0; x < tile.x1; ++x) {
+            if (interrupt_pending())
+                return;
             for (float w = m_film.weight(x, y); w < float(m_target); w = m_film.weight(x, y))
                 m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
+        }
 }
 
-bool FrameSession::render()
+FrameSession::LoopEnd FrameSession::render_loop()
 {
     const std::vector<PixelWindow> tiles = make_tiles(m_film.window());
     const int threads = m_options.threads > 0 ? m_options.threads
                                               : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
-    const auto start = Clock::now();
-    auto last_progress = start;
-    const double before = m_film.total_weight();
+    const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
+    auto last_progress = Clock::now();
 
-    auto run_tiles = [&](auto&& body) {
+    // Runs `body` over every tile not skipped by an interrupt; true when all ran.
+    auto run_pass = [&](auto&& body) {
+        std::atomic<size_t> done{0};
         arena.execute([&] {
             tbb::parallel_for(tbb::blocked_range<size_t>(0, tiles.size(), 1),
                               [&](const tbb::blocked_range<size_t>& r) {
                                   for (size_t i = r.begin(); i != r.end(); ++i) {
-                                      if (stop_requested())
+                                      if (interrupt_pending())
                                           return;
                                       body(tiles[i]);
+                                      done.fetch_add(1, std::memory_order_relaxed);
                                   }
                               });
         });
+        return done.load() == tiles.size();
+    };
+
+    // Between passes: every request the tiles stopped for.
+    const auto& exitat = m_options.checkpoint.exitat;
+    auto handle_events = [&]() -> std::optional<LoopEnd> {
+        if (m_options.stop && m_options.stop->load())
+            return LoopEnd::Stop;
+        if (m_options.use_signals && exit_requested())
+            return LoopEnd::Signal;
+        const double elapsed = frame_elapsed();
+        if (exitat && exitat->is_time() && elapsed >= exitat->seconds)
+            return LoopEnd::ExitAt;
+        const bool hup = m_options.use_signals && take_checkpoint_request();
+        if (hup && !m_can_checkpoint)
+            log(prefix + "warning: SIGHUP ignored: the outputs cannot hold a checkpoint");
+        if (m_can_checkpoint && (hup || m_schedule.time_due(elapsed))) {
+            (void)take_checkpoint(format::kReasonCheckpoint, false);
+            m_schedule.taken(m_increments_done, frame_elapsed());
+        }
+        return std::nullopt;
     };
 
     if (m_frame.sampling.incremental) {
-        for (int increment = int(m_film.min_weight()); increment < m_target; ++increment) {
-            if (stop_requested())
-                break;
-            run_tiles([&](const PixelWindow& tile) { render_tile_incremental(tile, increment); });
+        int increment = int(m_film.min_weight());
+        while (increment < m_target) {
+            const bool complete = run_pass(
+                [&](const PixelWindow& tile) { render_tile_incremental(tile, increment); });
+            if (auto end = handle_events())
+                return *end;
+            if (!complete)
+                continue;  // the same increment again: finished tiles skip their pixels
+            ++increment;
+            ++m_increments_done;
+            if (m_can_checkpoint && m_schedule.increments_due(m_increments_done)) {
+                (void)take_checkpoint(format::kReasonCheckpoint, false);
+                m_schedule.taken(m_increments_done, frame_elapsed());
+            }
+            if (exitat && !exitat->is_time() && m_increments_done >= uint64_t(exitat->increments) &&
+                increment < m_target)
+                return LoopEnd::ExitAt;
             if (m_options.progress_interval > 0 &&
                 seconds_since(last_progress) >= m_options.progress_interval) {
                 last_progress = Clock::now();
-                log("frame " + std::to_string(m_frame.number) + ": increment " +
-                    std::to_string(increment + 1) + "/" + std::to_string(m_target));
+                log(prefix + "increment " + std::to_string(increment) + "/" +
+                    std::to_string(m_target));
             }
         }
     } else {
-        run_tiles([&](const PixelWindow& tile) { render_tile_bucket(tile); });
+        for (;;) {
+            const bool complete = run_pass([&](const PixelWindow& tile) { render_tile_bucket(tile); });
+            if (auto end = handle_events())
+                return *end;
+            if (complete)
+                break;
+        }
     }
+    return LoopEnd::Done;
+}
 
-    m_stats.render_seconds += seconds_since(start);
-    m_stats.samples += uint64_t(m_film.total_weight() - before);
-    const bool finished = m_film.pixel_count() == 0 || m_film.min_weight() >= float(m_target);
+CheckpointHeader FrameSession::make_header(const char* reason, const char* state)
+{
+    CheckpointHeader h;
+    h.format_version = format::kFormatVersion;
+    h.state = state;
+    h.render_id = m_render_id;
+    h.generation = ++m_generation;
+    h.frame = m_frame.number;
+    h.mode = m_frame.sampling.incremental ? format::kModeIncremental : format::kModeBucket;
+    h.target_samples = m_target;
+    h.fingerprint = m_fingerprint.hex();
+    h.fingerprint_parts = m_fingerprint.parts_text();
+    h.reason = reason;
+    h.checkpoint_elapsed = float(seconds_since(m_options.process_start));
+    const double elapsed = frame_elapsed();
+    h.total_elapsed = m_total_before + elapsed;
+    const int threads =
+        m_options.threads > 0 ? m_options.threads : tbb::this_task_arena::max_concurrency();
+    char entry[512];
+    std::snprintf(entry, sizeof entry,
+                  "{\"host\":%s,\"pid\":%d,\"threads\":%d,\"written\":\"%s\",\"elapsed\":%.3f,"
+                  "\"samplesFrom\":\"%" PRIu64 "\",\"samplesTo\":\"%" PRIu64 "\",\"reason\":\"%s\"}",
+                  json_string(host_name()).c_str(), int(::getpid()), threads, utc_now_iso().c_str(),
+                  elapsed, m_samples_at_start, uint64_t(m_film.total_weight()), reason);
+    h.history = json_append(m_history_before, entry);
+    h.seed = m_frame.sampling.seed;
+    h.renderer = m_options.renderer_id;
+    return h;
+}
 
+Status FrameSession::take_checkpoint(const char* reason, bool sync)
+{
+    if (!m_writer)
+        return {ErrorCode::Unsupported, "the outputs cannot hold a checkpoint"};
+    const auto start = Clock::now();
+    CheckpointHeader base = make_header(reason, format::kStateCheckpoint);
+    const uint64_t generation = base.generation;
+    const int min_samples = int(m_film.min_weight());
+    std::vector<float> snapshot = m_film.data();  // all that the render threads pay for (B4)
+
+    Status status;
+    if (sync || m_run_command) {
+        // S25: with a command the render waits for it anyway, so write here too.
+        m_writer->wait_idle();
+        status = m_writer->write_now(snapshot, base);
+        after_commit(status, generation, reason, min_samples);
+    } else {
+        if (m_writer->busy())
+            log("frame " + std::to_string(m_frame.number) +
+                ": warning: the previous checkpoint is still being written; waiting for it "
+                "(checkpoints are more frequent than the disk allows, S8)");
+        const std::string why = reason;
+        m_writer->submit({std::move(snapshot), base,
+                          [this, generation, why, min_samples](const Status& s) {
+                              after_commit(s, generation, why.c_str(), min_samples);
+                          }});
+    }
+    const double stall = seconds_since(start);
+    if (!sync) {
+        m_stats.stall_seconds += stall;
+        m_stats.max_stall_seconds = std::max(m_stats.max_stall_seconds, stall);
+    }
+    return status;
+}
+
+void FrameSession::after_commit(const Status& status, uint64_t generation, const char* reason,
+                                int min_samples)
+{
+    const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
+    if (!status) {
+        m_failed_writes.fetch_add(1);
+        log(prefix + "warning: checkpoint " + std::to_string(generation) +
+            " was not written: " + status.message() +
+            "; the previous checkpoint is intact and the render goes on");
+        return;
+    }
+    m_committed.fetch_add(1);
+    log(prefix + "checkpoint " + std::to_string(generation) + " committed (" + reason + ", " +
+        std::to_string(min_samples) + " samples per pixel)");
+    if (m_run_command) {
+        CommandContext ctx{uint64_t(min_samples), frame_elapsed(), reason};
+        int code = 0;
+        if (Status s = run_command(m_command, ctx, code); !s)
+            log(prefix + "warning: " + s.message());
+        else if (code != 0)
+            log(prefix + "warning: post-checkpoint command exited with status " +
+                std::to_string(code));
+    }
+}
+
+Status FrameSession::write_final()
+{
+    if (m_writer)
+        m_writer->wait_idle();
+    if (m_options.checkpoint.asfinal && m_can_checkpoint) {
+        // S14: the final image is just another checkpoint, marked asfinal.
+        CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);
+        Status s = m_writer->write_now(m_film.data(), base);
+        after_commit(s, base.generation, format::kReasonFinished, int(m_film.min_weight()));
+        return s;
+    }
+    std::vector<ImageWrite> writes;
+    const std::vector<OutputImage> images = final_images(m_frame, m_film);
+    for (const OutputImage& image : images)
+        writes.push_back(image.write());
+    Status s = write_images_atomically(writes);
+    if (s && m_run_command) {
+        CommandContext ctx{uint64_t(m_film.min_weight()), frame_elapsed(), format::kReasonFinished};
+        int code = 0;
+        if (Status c = run_command(m_command, ctx, code); !c)
+            log("frame " + std::to_string(m_frame.number) + ": warning: " + c.message());
+    }
+    return s;
+}
+
+void FrameSession::report_timing(bool finished)
+{
+    if (m_writer)
+        m_writer->wait_idle();
+    m_stats.checkpoints = m_committed.load();
     log("frame " + std::to_string(m_frame.number) + ": build " +
         format_seconds(m_stats.build_seconds) + " s, render " +
         format_seconds(m_stats.render_seconds) + " s, " + std::to_string(m_stats.samples) +
@@ -150,16 +425,44 @@ bool FrameSession::render()
                            ? double(m_stats.samples) / m_stats.render_seconds * 1e-6
                            : 0.0) +
         " Msamples/s" + (finished ? "" : " (stopped early)"));
-    return finished;
+    if (m_stats.checkpoints > 0)
+        log("frame " + std::to_string(m_frame.number) + ": " +
+            std::to_string(m_stats.checkpoints) + " checkpoint(s); render threads stalled " +
+            format_seconds(m_stats.stall_seconds) + " s in all, " +
+            format_seconds(m_stats.max_stall_seconds) + " s at most");
 }
 
-Status FrameSession::write_final() const
+FrameOutcome FrameSession::run(Status& status)
 {
-    auto images = final_images(m_frame, m_film);
-    std::vector<ImageWrite> writes;
-    for (const OutputImage& image : images)
-        writes.push_back(image.write());
-    return write_images_atomically(writes);
+    const auto start = Clock::now();
+    const double samples_before = m_film.total_weight();
+    const LoopEnd end = render_loop();
+    m_stats.render_seconds += seconds_since(start);
+    m_stats.samples += uint64_t(m_film.total_weight() - samples_before);
+
+    switch (end) {
+    case LoopEnd::Done:
+        report_timing(true);
+        status = write_final();
+        return status ? FrameOutcome::Finished : FrameOutcome::Failed;
+    case LoopEnd::Stop:
+        report_timing(false);
+        return FrameOutcome::Stopped;
+    case LoopEnd::ExitAt:
+    case LoopEnd::Signal:
+        break;
+    }
+    report_timing(false);
+    if (!m_can_checkpoint) {
+        status = {ErrorCode::Unsupported, "stopped early, and the outputs cannot hold a checkpoint"};
+        return FrameOutcome::Aborted;
+    }
+    // The last checkpoint replaces the periodic ones (S10); it is written and
+    // committed before the process moves on or exits.
+    status = take_checkpoint(format::kReasonExiting, true);
+    if (!status)
+        return FrameOutcome::Failed;
+    return end == LoopEnd::ExitAt ? FrameOutcome::ExitAt : FrameOutcome::Interrupted;
 }
 
 }  // namespace ck::render

@@ -2,22 +2,30 @@
 // Copyright (c) 2026 The ckrender authors.
 //
 // Renders one frame: builds the FrameRenderer, runs the sample loop over tiles
-// with oneTBB, and writes the displays. Incremental mode (S1) adds one sample
-// to every pixel per increment; bucket mode renders each tile to its target in
-// turn. Both fill the same Film, and each pixel's next sample index is its own
-// weight, so any prefix of the work is a valid, resumable state.
+// with oneTBB, takes checkpoints, and writes the displays. Incremental mode
+// (S1) adds one sample to every pixel per increment; bucket mode renders each
+// tile to its target in turn. Both fill the same Film, and each pixel's next
+// sample index is its own weight, so any prefix of the work is a valid,
+// resumable state and a checkpoint can be cut at any tile boundary (B5).
 #pragma once
 
 #include "film/film.h"
 #include "integrator/frame_renderer.h"
+#include "scene/fingerprint.h"
 #include "scene/scene.h"
+#include "session/checkpoint_config.h"
+#include "session/checkpoint_io.h"
+#include "session/schedule.h"
 
+#include <ck/checkpoint.h>
 #include <ck/result.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ck::render {
@@ -25,25 +33,50 @@ namespace ck::render {
 /// Edge length of the square tiles that the render loop hands to threads.
 inline constexpr int kTileSize = 16;
 
+using Clock = std::chrono::steady_clock;
+
 struct RenderOptions {
     int threads = 0;  ///< Worker threads; 0 means every core.
-    /// Receives progress and timing lines (without "ckrender: "); may be empty.
+    /// Receives progress, timing and checkpoint lines (without "ckrender: ").
     std::function<void(const std::string&)> log;
     /// Seconds between progress lines; <= 0 turns them off.
     double progress_interval = 5.0;
-    /// When set and true, the loop stops at the next tile boundary.
+    /// When set and true, the loop stops at the next tile boundary (no checkpoint).
     const std::atomic<bool>* stop = nullptr;
+    /// Poll the process's signal flags (S27). Off in unit tests.
+    bool use_signals = false;
+    /// Start of the process (checkpointElapsed, S21) and of work on this frame
+    /// (intervals and exit-at, S5, S9).
+    Clock::time_point process_start = Clock::now();
+    Clock::time_point frame_start = Clock::now();
+    CheckpointConfig checkpoint;
+    bool recover = false;  ///< -recover 1 (S22).
+    std::string renderer_id = "ckrender";  ///< Version, Embree and ISA, for ck:renderer.
 };
 
 struct FrameStats {
     double build_seconds = 0;   ///< FrameRenderer::create (BVH, light tables, maps).
     double render_seconds = 0;  ///< The sample loop.
     uint64_t samples = 0;       ///< Camera samples taken by this process.
+    int checkpoints = 0;        ///< Checkpoint sets committed.
+    double stall_seconds = 0;   ///< Render-thread time spent on checkpoints (snapshots).
+    double max_stall_seconds = 0;
+};
+
+/// How a frame's render ended.
+enum class FrameOutcome {
+    Finished,     ///< Every pixel reached its target; finals (or asfinal) written.
+    ExitAt,       ///< Exit-at reached; checkpoint written (S9). Go on to the next frame.
+    Interrupted,  ///< A checkpoint-and-exit signal; checkpoint written. Stop everything.
+    Stopped,      ///< The stop flag (no checkpoint).
+    Aborted,      ///< A checkpoint-and-exit signal, but the outputs cannot hold a checkpoint.
+    Failed,       ///< An image could not be written; see the status.
 };
 
 class FrameSession {
 public:
     FrameSession(const scene::Frame& frame, RenderOptions options);
+    ~FrameSession();
 
     /// Makes the FrameRenderer for a frame (FrameRenderer::create in ckrender;
     /// tests pass their own).
@@ -53,23 +86,37 @@ public:
     /// Builds the renderer through `factory`. Fails with the renderer's message.
     Status build(const RendererFactory& factory);
 
-    /// Renders until every pixel has its target or the stop flag is raised.
-    /// Returns true when every pixel reached its target.
-    bool render();
+    /// With options.recover, tries to continue from the outputs (S22) and logs
+    /// one line saying what happened. Call after build(), before run().
+    void recover();
 
-    /// Writes every display as a final image (no ~w), crash-safely.
-    Status write_final() const;
+    /// Renders, checkpoints, and writes the final images. `status` explains Failed.
+    FrameOutcome run(Status& status);
 
     const Film& film() const { return m_film; }
-    Film& film() { return m_film; }
     const FrameStats& stats() const { return m_stats; }
     int target_samples() const { return m_target; }
+    const scene::Fingerprint& fingerprint() const { return m_fingerprint; }
 
 private:
+    enum class LoopEnd { Done, ExitAt, Signal, Stop };
+
     void log(const std::string& line) const;
-    bool stop_requested() const;
+    double frame_elapsed() const;
+    bool interrupt_pending() const;
+    LoopEnd render_loop();
     void render_tile_incremental(const PixelWindow& tile, int increment);
     void render_tile_bucket(const PixelWindow& tile);
+    CheckpointHeader make_header(const char* reason, const char* state);
+    /// Snapshots the film and writes a checkpoint set (in the background
+    /// unless `sync`). Returns the commit status when synchronous.
+    Status take_checkpoint(const char* reason, bool sync);
+    /// Logs a commit (or its failure) and runs the post-checkpoint command.
+    /// May run on the writer thread: touches no film or loop state.
+    void after_commit(const Status& status, uint64_t generation, const char* reason,
+                      int min_samples);
+    Status write_final();
+    void report_timing(bool finished);
 
     const scene::Frame& m_frame;
     RenderOptions m_options;
@@ -77,9 +124,28 @@ private:
     Film m_film;
     std::unique_ptr<FrameRenderer> m_renderer;
     FrameStats m_stats;
+    scene::Fingerprint m_fingerprint;
+
+    // Checkpoint state.
+    bool m_can_checkpoint = false;
+    std::string m_render_id;
+    uint64_t m_generation = 0;
+    double m_total_before = 0;      ///< Total elapsed of earlier processes (B7).
+    std::string m_history_before = "[]";
+    uint64_t m_samples_at_start = 0;
+    uint64_t m_increments_done = 0;  ///< Complete increments in this process.
+    CheckpointSchedule m_schedule;
+    std::unique_ptr<CheckpointWriter> m_writer;
+    bool m_run_command = false;
+    std::vector<std::string> m_command;
+    std::atomic<int> m_failed_writes{0};
+    std::atomic<int> m_committed{0};
 };
 
 /// The tiles of a window in scan order (rows of kTileSize, left to right).
 std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size = kTileSize);
+
+/// A new random render id: 32 hex digits.
+std::string new_render_id();
 
 }  // namespace ck::render

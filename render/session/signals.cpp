@@ -54,6 +54,11 @@ bool take_checkpoint_request()
     return g_checkpoint.exchange(false);
 }
 
+bool checkpoint_requested()
+{
+    return g_checkpoint.load(std::memory_order_relaxed);
+}
+
 int exit_signal()
 {
     return g_exit_signal.load();

@@ -25,6 +25,9 @@ bool exit_requested();
 /// Takes a pending SIGHUP checkpoint request (returns true once per signal burst).
 bool take_checkpoint_request();
 
+/// True while a SIGHUP checkpoint request is pending (does not take it).
+bool checkpoint_requested();
+
 /// The signal number of the first exit request, 0 when none.
 int exit_signal();
 

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// A frame's checkpoint set: one checkpoint image per display, all carrying the
+// same render id and generation, written and committed together (S16, B2),
+// read back together on recovery (S22, B1, B3), and the background writer
+// that keeps compression and disk off the render threads (B4).
+#pragma once
+
+#include "film/film.h"
+#include "scene/fingerprint.h"
+#include "scene/scene.h"
+#include "session/output.h"
+
+#include <ck/checkpoint.h>
+#include <ck/result.h>
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ck::render {
+
+/// The channels a display's checkpoint carries, in the order written:
+/// R, G, B[, A], ~w.
+std::vector<std::string> checkpoint_channels(const scene::Display& display);
+
+/// True when every display of the frame can hold a checkpoint (OpenEXR, S3).
+/// Otherwise `why` names the first display that cannot.
+bool frame_can_checkpoint(const scene::Frame& frame, std::string& why);
+
+/// Checkpoint images for every display of the frame from a film snapshot.
+/// `base` supplies the fields common to the set; display index/name,
+/// samples_done, min_samples and state_hash are filled in per image.
+std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const PixelWindow& window,
+                                           const std::vector<float>& film_data,
+                                           const CheckpointHeader& base);
+
+/// What -recover 1 found for a frame.
+struct Recovery {
+    bool resumed = false;
+    /// One line: what was resumed, or which rule failed (S22, B3).
+    std::string message;
+    CheckpointHeader header;  ///< The recovered set's header (display 0), when resumed.
+    /// Displays whose committed file lagged one generation and was rolled
+    /// forward from its complete .part (a crash between renames).
+    std::vector<std::string> repaired;
+};
+
+/// Examines the frame's outputs and, when they form a complete, consistent,
+/// unfinished checkpoint set matching `fingerprint`, loads them into `film`.
+/// Never modifies `film` otherwise. Files are not changed, except that a
+/// verified `.part` of the newest generation is renamed over a lagging file.
+Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
+                       int target_samples, Film& film);
+
+/// A JSON string literal for `text` (quotes included).
+std::string json_string(const std::string& text);
+
+/// Appends one JSON object (text "{...}") to a JSON array text ("[]" or "[...]").
+std::string json_append(const std::string& array, const std::string& object);
+
+/// One background thread that writes checkpoint sets in order. Render threads
+/// hand it a film snapshot and go on; it builds the images, hashes, encodes,
+/// writes the .part files, commits and then calls `on_done`.
+class CheckpointWriter {
+public:
+    struct Job {
+        std::vector<float> film_data;
+        CheckpointHeader base;
+        std::function<void(const Status&)> on_done;  ///< Runs on the writer thread.
+    };
+
+    CheckpointWriter(const scene::Frame& frame, PixelWindow window);
+    ~CheckpointWriter();
+    CheckpointWriter(const CheckpointWriter&) = delete;
+    CheckpointWriter& operator=(const CheckpointWriter&) = delete;
+
+    /// Queues a job. If a job is still being written, waits for it first (so
+    /// at most one is in flight and sets commit in generation order).
+    void submit(Job job);
+
+    /// Blocks until no job is queued or running.
+    void wait_idle();
+
+    /// True while a job is queued or being written.
+    bool busy() const;
+
+    /// Writes a set on the calling thread (for the final asfinal write and for
+    /// synchronous checkpoints); same steps as a queued job.
+    Status write_now(const std::vector<float>& film_data, const CheckpointHeader& base) const;
+
+private:
+    void run();
+
+    const scene::Frame& m_frame;
+    PixelWindow m_window;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::unique_ptr<Job> m_job;
+    bool m_running = false;
+    bool m_quit = false;
+    std::thread m_thread;
+};
+
+}  // namespace ck::render
