@@ -20,12 +20,11 @@ namespace ck::test {
 
 namespace {
 
-std::string slurp_and_remove(const std::string& path)
+std::string slurp(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    std::remove(path.c_str());
     return ss.str();
 }
 
@@ -41,18 +40,15 @@ std::string temp_capture_file()
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd,
-                          double timeout_seconds)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& cwd)
 {
     // Capture through files, not pipes: no risk of a full pipe blocking the child.
-    const std::string out_path = temp_capture_file();
-    const std::string err_path = temp_capture_file();
-    ProcessResult result;
-
+    m_out_path = temp_capture_file();
+    m_err_path = temp_capture_file();
     pid_t pid = ::fork();
     if (pid == 0) {
-        int out_fd = ::open(out_path.c_str(), O_WRONLY | O_TRUNC);
-        int err_fd = ::open(err_path.c_str(), O_WRONLY | O_TRUNC);
+        int out_fd = ::open(m_out_path.c_str(), O_WRONLY | O_TRUNC);
+        int err_fd = ::open(m_err_path.c_str(), O_WRONLY | O_TRUNC);
         int null_fd = ::open("/dev/null", O_RDONLY);
         if (out_fd < 0 || err_fd < 0 || null_fd < 0)
             ::_exit(126);
@@ -68,32 +64,68 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
         ::execv(args[0], args.data());
         ::_exit(127);
     }
-    if (pid < 0) {
+    m_pid = pid;
+    if (pid < 0)
+        m_done = true;
+}
+
+ChildProcess::~ChildProcess()
+{
+    if (!m_done) {
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, &m_status, 0);
+    }
+    std::remove(m_out_path.c_str());
+    std::remove(m_err_path.c_str());
+}
+
+void ChildProcess::signal(int signo)
+{
+    if (!m_done)
+        ::kill(m_pid, signo);
+}
+
+bool ChildProcess::running()
+{
+    if (m_done)
+        return false;
+    if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid)
+        m_done = true;
+    return !m_done;
+}
+
+ProcessResult ChildProcess::wait(double timeout_seconds)
+{
+    ProcessResult result;
+    if (m_pid < 0) {
         result.err = std::string("fork failed: ") + std::strerror(errno);
         return result;
     }
-
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
-    int status = 0;
-    for (;;) {
-        pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid)
-            break;
+    while (running()) {
         if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, &m_status, 0);
+            m_done = true;
             break;
         }
         ::usleep(2000);
     }
-    if (WIFEXITED(status))
-        result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-        result.exit_code = 128 + WTERMSIG(status);
-    result.out = slurp_and_remove(out_path);
-    result.err = slurp_and_remove(err_path);
+    if (WIFEXITED(m_status))
+        result.exit_code = WEXITSTATUS(m_status);
+    else if (WIFSIGNALED(m_status))
+        result.exit_code = 128 + WTERMSIG(m_status);
+    result.out = slurp(m_out_path);
+    result.err = slurp(m_err_path);
     return result;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd,
+                          double timeout_seconds)
+{
+    ChildProcess child(argv, cwd);
+    return child.wait(timeout_seconds);
 }
 
 }  // namespace ck::test

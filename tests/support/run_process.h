@@ -21,4 +21,26 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "",
                           double timeout_seconds = 120.0);
 
+/// A child started in the background, for tests that signal or kill it.
+class ChildProcess {
+public:
+    ChildProcess(const std::vector<std::string>& argv, const std::string& cwd = "");
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// Sends a signal (no effect once the child was waited for).
+    void signal(int signo);
+    /// True while the child has not exited.
+    bool running();
+    /// Waits up to `timeout_seconds` (then SIGKILLs) and returns the result.
+    ProcessResult wait(double timeout_seconds = 120.0);
+
+private:
+    int m_pid = -1;
+    bool m_done = false;
+    int m_status = 0;
+    std::string m_out_path, m_err_path;
+};
+
 }  // namespace ck::test

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Checkpoint and recovery through the real ckrender process: SIGUSR1 and
+// SIGTERM (S27, B6), kill -9 at random moments (B1, B2), exit-at slices (S9,
+// S24), per-frame exit-at (S9), and the resumable exit code. Every finished
+// image is compared bit for bit with an uninterrupted render.
+#include "../support/run_process.h"
+#include "../support/temp_dir.h"
+
+#include <ck/checkpoint.h>
+
+#include <gtest/gtest.h>
+
+#include <OpenImageIO/imagebuf.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ck::test::ChildProcess;
+using ck::test::run_process;
+using ck::test::TempDir;
+
+const std::string kRenderer = CK_RENDERER_PATH;
+
+void write_text(const std::string& path, const std::string& text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// A small lit scene, incremental, `samples` per pixel.
+std::string scene(const std::string& display, int samples, int res = 32,
+                  const std::string& frame_options = "")
+{
+    std::ostringstream rib;
+    rib << "Format " << res << " " << res << " 1\n"
+        << "Display \"" << display << "\" \"openexr\" \"rgba\"\n"
+        << "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [" << samples << "]\n"
+        << frame_options << "Projection \"perspective\" \"fov\" [40]\n"
+        << "Translate 0 0 5\n"
+        << "WorldBegin\n"
+        << "  Light \"PxrDomeLight\" \"dome\" \"color lightColor\" [0.3 0.3 0.35]\n"
+        << "  AttributeBegin\n"
+        << "    Translate 0 2 0\n"
+        << "    Rotate 90 1 0 0\n"
+        << "    Light \"PxrRectLight\" \"key\" \"float intensity\" [6]\n"
+        << "  AttributeEnd\n"
+        << "  Bxdf \"PxrDiffuse\" \"d\" \"color diffuseColor\" [0.7 0.5 0.3]\n"
+        << "  Sphere 1 -1 1 360\n"
+        << "  Polygon \"P\" [-3 -1 -3  3 -1 -3  3 -1 3  -3 -1 3]\n"
+        << "WorldEnd\n";
+    return rib.str();
+}
+
+std::vector<float> pixels_of(const std::string& path)
+{
+    OIIO::ImageBuf buf(path);
+    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
+        ADD_FAILURE() << path << ": " << buf.geterror();
+        return {};
+    }
+    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
+    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
+    return v;
+}
+
+bool is_checkpoint(const std::string& path)
+{
+    auto in = OIIO::ImageInput::open(path);
+    return in && ck::has_checkpoint_state(in->spec());
+}
+
+// Renders `samples` uninterrupted into reference.exr and returns its pixels.
+std::vector<float> reference(const TempDir& dir, int samples, int res = 32)
+{
+    write_text(dir.file("reference.rib"), scene("reference.exr", samples, res));
+    auto r = run_process({kRenderer, "-q", "reference.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return pixels_of(dir.file("reference.exr"));
+}
+
+// Waits until `path` exists (a first checkpoint was committed) or the child exits.
+bool wait_for_file(ChildProcess& child, const std::string& path, double seconds = 60)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (fs::exists(path))
+            return true;
+        if (!child.running())
+            return fs::exists(path);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+void signal_then_resume(int signo)
+{
+    TempDir dir;
+    const auto ref = reference(dir, 200);
+    write_text(dir.file("s.rib"), scene("out.exr", 200));
+    ChildProcess child({kRenderer, "-checkpoint", "1i", "-t", "2", "s.rib"}, dir.path().string());
+    ASSERT_TRUE(wait_for_file(child, dir.file("out.exr")));
+    child.signal(signo);
+    auto r = child.wait();
+    ASSERT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_NE(r.err.find("stopped by signal " + std::to_string(signo)), std::string::npos) << r.err;
+    auto ck = ck::read_checkpoint(dir.file("out.exr"), {"~w"});
+    ASSERT_TRUE(ck.is_ok()) << ck.status().message();
+    EXPECT_EQ(ck->header.reason, "exiting");
+    EXPECT_LT(ck->header.min_samples, 200);
+
+    auto resumed = run_process({kRenderer, "-recover", "1", "-t", "1", "s.rib"}, dir.path().string());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("recover: resuming"), std::string::npos) << resumed.err;
+    EXPECT_EQ(pixels_of(dir.file("out.exr")), ref);
+}
+
+TEST(CkrenderCheckpoint, S27Sigusr1CheckpointsExits75AndResumesBitIdentical)
+{
+    signal_then_resume(SIGUSR1);
+}
+
+TEST(CkrenderCheckpoint, B6SigtermIsTreatedLikeSigusr1)
+{
+    signal_then_resume(SIGTERM);
+}
+
+TEST(CkrenderCheckpoint, B1KillNineAtRandomMomentsThenRecoverIsBitIdentical)
+{
+    TempDir dir;
+    const auto ref = reference(dir, 300);
+    write_text(dir.file("s.rib"), scene("out.exr", 300));
+    std::mt19937 rng(20261121);  // fixed: the kill moments are reproducible
+    std::uniform_int_distribution<int> delay_ms(5, 250);
+    int kills = 0, resumed_runs = 0;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        const bool had_checkpoint = fs::exists(dir.file("out.exr")) && is_checkpoint(dir.file("out.exr"));
+        const std::string threads = std::to_string(1 + attempt % 2);
+        ChildProcess child({kRenderer, "-checkpoint", "1i", "-recover", "1", "-t", threads, "s.rib"},
+                           dir.path().string());
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        if (child.running()) {
+            child.signal(SIGKILL);
+            auto r = child.wait();
+            if (r.exit_code == 128 + SIGKILL)
+                ++kills;
+            if (had_checkpoint && r.err.find("recover:") != std::string::npos)
+                EXPECT_NE(r.err.find("recover: resuming"), std::string::npos)
+                    << "started over although a checkpoint existed:\n" << r.err;
+            if (kills >= 8)
+                break;
+            continue;
+        }
+        auto r = child.wait();
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        if (had_checkpoint) {
+            EXPECT_NE(r.err.find("recover: resuming"), std::string::npos) << r.err;
+            ++resumed_runs;
+        }
+        break;
+    }
+    // Finish whatever is left, then compare with the uninterrupted render.
+    auto last = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
+    ASSERT_TRUE(last.exit_code == 0) << last.err;
+    EXPECT_GE(kills, 1) << "no kill landed: the scene rendered too fast for this test";
+    EXPECT_EQ(pixels_of(dir.file("out.exr")), ref) << kills << " kills";
+    // Orphaned .part files may remain from kills during a write; never a torn final.
+    EXPECT_FALSE(is_checkpoint(dir.file("out.exr")));
+}
+
+TEST(CkrenderCheckpoint, S24TimeSlicesEndBitIdentical)
+{
+    TempDir dir;
+    const auto ref = reference(dir, 400, 48);
+    write_text(dir.file("s.rib"), scene("out.exr", 400, 48));
+    int slices = 0;
+    for (; slices < 60; ++slices) {
+        auto r = run_process({kRenderer, "-checkpoint", ",0.25s", "-recover", "1", "s.rib"},
+                             dir.path().string());
+        if (r.exit_code == 0)
+            break;
+        ASSERT_EQ(r.exit_code, 75) << r.err;
+        EXPECT_NE(r.err.find("exit-at reached"), std::string::npos) << r.err;
+    }
+    EXPECT_GE(slices, 1) << "the render finished inside the first slice";
+    EXPECT_EQ(pixels_of(dir.file("out.exr")), ref) << slices << " slices";
+}
+
+TEST(CkrenderCheckpoint, S9PerFrameExitAtGoesOnToTheNextFrame)
+{
+    TempDir dir;
+    const std::string f1 =
+        scene("f1.exr", 50, 16, "Option \"checkpoint\" \"string exitat\" [\"3i\"]\n");
+    const std::string f2 = scene("f2.exr", 20, 16);
+    write_text(dir.file("frames.rib"),
+               "FrameBegin 1\n" + f1 + "FrameEnd\nFrameBegin 2\n" + f2 + "FrameEnd\n");
+    auto r = run_process({kRenderer, "frames.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 75) << r.err;
+    auto ck = ck::read_checkpoint(dir.file("f1.exr"), {"~w"});
+    ASSERT_TRUE(ck.is_ok()) << ck.status().message();
+    EXPECT_EQ(ck->header.min_samples, 3);
+    EXPECT_EQ(ck->header.frame, 1);
+    EXPECT_FALSE(is_checkpoint(dir.file("f2.exr"))) << "frame 2 has no limit and finishes";
+    EXPECT_TRUE(fs::exists(dir.file("f2.exr")));
+
+    // A custom resumable exit code (B6).
+    fs::remove(dir.file("f1.exr"));
+    auto custom = run_process({kRenderer, "--resumable-exit-code", "99", "frames.rib"},
+                              dir.path().string());
+    EXPECT_EQ(custom.exit_code, 99) << custom.err;
+}
+
+TEST(CkrenderCheckpoint, RecoverOfAChangedSceneSaysWhatChanged)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene("out.exr", 40));
+    auto first = run_process({kRenderer, "-checkpoint", ",2i", "s.rib"}, dir.path().string());
+    ASSERT_EQ(first.exit_code, 75) << first.err;
+    std::string changed = scene("out.exr", 40);
+    changed.replace(changed.find("0.7 0.5 0.3"), 11, "0.2 0.5 0.3");
+    write_text(dir.file("s.rib"), changed);
+    auto r = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("starting from scratch: scene fingerprint mismatch: changed: materials"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(CkrenderCheckpoint, BadIntervalIsAUsageErrorNamingTheText)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene("out.exr", 4));
+    auto r = run_process({kRenderer, "-checkpoint", "5m-3s", "s.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("\"5m-3s\""), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("out.exr")));
+}
+
+}  // namespace
