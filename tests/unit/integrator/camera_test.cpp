@@ -5,6 +5,10 @@
 // the shorter axis, screen window, clipping) and instancing.
 #include "test_scenes.h"
 
+#include "camera/camera.h"
+
+#include <atomic>
+
 #include <cmath>
 
 namespace ck::render::testing {
@@ -242,6 +246,62 @@ TEST(Geometry, PartialQuadrics)
     EXPECT_EQ(r->render_sample(16, 3, 0).a, 0.0f);
     // Radius 2 at distance 9..11: the ring spans raster x 24..25.8 at fov 40.
     EXPECT_EQ(r->render_sample(25, 16, 0).a, 1.0f);
+}
+
+/// Mean and variance of one axis of filter offsets over stratified u.
+void offset_moments(const scene::PixelFilter& f, double& mean, double& var, double& max_abs)
+{
+    FilterSampler sampler(f);
+    const int n = 20000;
+    mean = var = max_abs = 0;
+    for (int i = 0; i < n; ++i) {
+        float u = (float(i) + 0.5f) / n;
+        V2f o = sampler.sample(u, 0.5f);
+        mean += o.x;
+        var += double(o.x) * o.x;
+        max_abs = std::max(max_abs, double(std::fabs(o.x)));
+    }
+    mean /= n;
+    var = var / n - mean * mean;
+}
+
+TEST(Filter, OffsetsFollowTheFilterShape)
+{
+    double mean, var, max_abs;
+    offset_moments({"box", 1, 1}, mean, var, max_abs);
+    EXPECT_NEAR(mean, 0, 1e-4);
+    EXPECT_NEAR(var, 1.0 / 12, 1e-4);
+    EXPECT_LE(max_abs, 0.5);
+
+    offset_moments({"triangle", 2, 2}, mean, var, max_abs);
+    EXPECT_NEAR(mean, 0, 1e-4);
+    EXPECT_NEAR(var, 1.0 / 6, 1e-3);  // tent of half-width 1
+    EXPECT_LE(max_abs, 1.0);
+
+    // RenderMan gaussian of width 2: sigma 0.5, truncated at 2 sigma.
+    offset_moments({"gaussian", 2, 2}, mean, var, max_abs);
+    EXPECT_NEAR(mean, 0, 1e-4);
+    EXPECT_NEAR(var, 0.25 * 0.7737, 2e-3);
+    EXPECT_LE(max_abs, 1.0);
+
+    // Negative-lobed filters fall back to the gaussian of the same width.
+    double gmean, gvar, gmax;
+    offset_moments({"gaussian", 4, 4}, gmean, gvar, gmax);
+    offset_moments({"mitchell", 4, 4}, mean, var, max_abs);
+    EXPECT_EQ(var, gvar);
+}
+
+TEST(Build, CancelledBuildFails)
+{
+    scene::Frame frame = sphere_frame(4, 4, 60, V3f(0, 0, 10), 1);
+    std::atomic<bool> cancel{true};
+    RendererSettings settings;
+    settings.cancel = &cancel;
+    auto result = FrameRenderer::create(frame, settings);
+    ASSERT_FALSE(result.is_ok());
+    EXPECT_NE(result.status().message().find("cancelled"), std::string::npos);
+    cancel = false;
+    EXPECT_TRUE(FrameRenderer::create(frame, settings).is_ok());
 }
 
 }  // namespace
