@@ -77,6 +77,10 @@ struct Camera {
     bool screen_window_set = false;
     float near_clip = 1e-4f;  ///< Clipping near, far (camera-space z).
     float far_clip = 1e30f;
+    /// Shutter open, close (stored only: no motion blur; the parser uses the first
+    /// time sample of MotionBegin/End).
+    float shutter_open = 0.0f;
+    float shutter_close = 0.0f;
 };
 
 struct PixelFilter {
@@ -199,8 +203,17 @@ struct Shape {
     M44f object_to_world;                     ///< Object space to world (or to prototype space).
     int material = -1;                        ///< Index into World::materials.
     int emitter = -1;                         ///< Index into World::emitters, -1 when not emissive.
-    bool reverse_orientation = false;         ///< Flip the geometric normal (Orientation, ReverseOrientation
-                                              ///< and the handedness of object_to_world already combined).
+    /// Flip the geometric normal (Orientation, ReverseOrientation and the handedness of
+    /// object_to_world already combined). The geometric normal Ng is the WORLD-space cross
+    /// product of the surface's tangents: for a triangle (i0, i1, i2) of a Mesh,
+    /// Ng = cross(P1w - P0w, P2w - P0w) with the points already in world space; for
+    /// quadrics, cross(dP/du, dP/dv) in world space, i.e. the object-space natural normal
+    /// (Sphere/Cylinder: away from the z axis, Disk: +z) transformed by the inverse
+    /// transpose of object_to_world and then multiplied by sign(det(object_to_world)).
+    /// The front (outside) of the surface is Ng when false and -Ng when true: one-sided
+    /// emitters emit toward the front, Sides 1 culls the back. For prototype shapes it is
+    /// computed with the prototype-relative matrix (docs/scene-format.md).
+    bool reverse_orientation = false;
     Visibility visibility;
     std::string identifier;                   ///< Attribute "identifier" "name".
     SourceLoc loc;
@@ -232,7 +245,7 @@ struct Emitter {
 
 enum class LightKind {
     Dome,      ///< PxrDomeLight: infinite, constant colour or lat-long map.
-    Rect,      ///< PxrRectLight: 1x1 quad in its xy plane at the origin, emitting toward +z... see docs.
+    Rect,      ///< PxrRectLight: 1x1 quad in its xy plane at the origin, emitting toward local -z.
     Disk,      ///< PxrDiskLight: unit-diameter disk in the xy plane.
     Sphere,    ///< PxrSphereLight: unit-diameter sphere.
     Distant,   ///< PxrDistantLight, distantlight: direction with an angular extent (0 = delta).

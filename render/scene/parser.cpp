@@ -1,0 +1,1380 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "scene/parser.h"
+
+#include "scene/parser_impl.h"
+
+#include <cmath>
+#include <filesystem>
+#include <system_error>
+
+namespace ck::scene {
+
+std::string Diagnostic::str() const
+{
+    return loc.str() + (severity == Severity::Error ? ": error: " : ": warning: ") + message;
+}
+
+bool ParseResult::ok() const { return error_count() == 0; }
+
+int ParseResult::error_count() const
+{
+    int n = 0;
+    for (const Diagnostic& d : diagnostics)
+        n += d.severity == Diagnostic::Severity::Error;
+    return n;
+}
+
+int ParseResult::warning_count() const
+{
+    return static_cast<int>(diagnostics.size()) - error_count();
+}
+
+ParseResult parse_rib_file(const std::string& path, const ParseOptions& options)
+{
+    ParseResult result;
+    result.scene.path = path;
+    std::string data;
+    std::string error;
+    if (!detail::read_rib_bytes(path, data, error)) {
+        result.diagnostics.push_back(
+            {Diagnostic::Severity::Error, SourceLoc{path, 1, 1}, error});
+        return result;
+    }
+    detail::Parser parser(options, result);
+    parser.parse_top(std::move(data), path);
+    return result;
+}
+
+ParseResult parse_rib_string(std::string_view text, const std::string& name,
+                             const ParseOptions& options)
+{
+    ParseResult result;
+    result.scene.path = name;
+    std::string data(text);
+    // In-memory text may be gzip too (tests feed compressed bytes this way).
+    if (detail::is_gzip(data)) {
+        std::string plain;
+        std::string error;
+        if (!detail::gunzip_bytes(data, plain, error)) {
+            result.diagnostics.push_back(
+                {Diagnostic::Severity::Error, SourceLoc{name, 1, 1}, name + ": " + error});
+            return result;
+        }
+        data = std::move(plain);
+    }
+    detail::Parser parser(options, result);
+    parser.parse_top(std::move(data), name);
+    return result;
+}
+
+}  // namespace ck::scene
+
+namespace ck::scene::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* block_name(BlockKind kind)
+{
+    switch (kind) {
+    case BlockKind::Frame: return "FrameBegin";
+    case BlockKind::World: return "WorldBegin";
+    case BlockKind::Attribute: return "AttributeBegin";
+    case BlockKind::Transform: return "TransformBegin";
+    case BlockKind::Object: return "ObjectBegin";
+    case BlockKind::Motion: return "MotionBegin";
+    case BlockKind::Solid: return "SolidBegin";
+    }
+    return "?";
+}
+
+std::string describe_token(const Token& t)
+{
+    switch (t.kind) {
+    case TokenKind::Int:
+    case TokenKind::Float: return "a number";
+    case TokenKind::String: return "a string";
+    case TokenKind::ArrayBegin: return "'['";
+    case TokenKind::ArrayEnd: return "']'";
+    default: return "\"" + t.text + "\"";
+    }
+}
+
+std::string describe_found(const Request& req, std::size_t i)
+{
+    std::size_t left = req.args.size() > i ? req.args.size() - i : 0;
+    if (left == 0)
+        return "found none";
+    const Value& v = req.args[i];
+    if (v.kind == Value::Kind::String)
+        return "found a string";
+    if (v.kind == Value::Kind::Array)
+        return "found an array of " + std::to_string(v.size()) +
+               (v.strings ? " strings" : " values");
+    std::size_t numbers = 0;
+    while (i + numbers < req.args.size() && req.args[i + numbers].kind == Value::Kind::Number)
+        ++numbers;
+    return "found " + std::to_string(numbers);
+}
+
+}  // namespace
+
+Parser::Parser(const ParseOptions& options, ParseResult& result)
+    : m_options(options),
+      m_result(result),
+      m_rep(result.diagnostics, options.max_errors > 0 ? options.max_errors : 1)
+{
+    int step = 3;
+    named_basis("bezier", m_basis.u, step);
+    named_basis("bezier", m_basis.v, step);
+}
+
+const std::unordered_map<std::string, Parser::Handler>& Parser::handlers()
+{
+    static const std::unordered_map<std::string, Handler> kTable = {
+        // Stream and blocks.
+        {"version", &Parser::rq_version},
+        {"Declare", &Parser::rq_declare},
+        {"ReadArchive", &Parser::rq_read_archive},
+        {"ArchiveBegin", &Parser::rq_archive_begin},
+        {"ArchiveEnd", &Parser::rq_archive_end},
+        {"FrameBegin", &Parser::rq_frame_begin},
+        {"FrameEnd", &Parser::rq_frame_end},
+        {"WorldBegin", &Parser::rq_world_begin},
+        {"WorldEnd", &Parser::rq_world_end},
+        {"AttributeBegin", &Parser::rq_attribute_begin},
+        {"AttributeEnd", &Parser::rq_attribute_end},
+        {"TransformBegin", &Parser::rq_transform_begin},
+        {"TransformEnd", &Parser::rq_transform_end},
+        {"ObjectBegin", &Parser::rq_object_begin},
+        {"ObjectEnd", &Parser::rq_object_end},
+        {"ObjectInstance", &Parser::rq_object_instance},
+        {"MotionBegin", &Parser::rq_motion_begin},
+        {"MotionEnd", &Parser::rq_motion_end},
+        {"SolidBegin", &Parser::rq_solid_begin},
+        {"SolidEnd", &Parser::rq_solid_end},
+        {"IfBegin", &Parser::rq_if_begin},
+        {"ElseIf", &Parser::rq_else_if},
+        {"Else", &Parser::rq_else},
+        {"IfEnd", &Parser::rq_if_end},
+        {"EditBegin", &Parser::rq_edit_begin},
+        {"EditEnd", &Parser::rq_edit_end},
+        {"EditAttributeBegin", &Parser::rq_edit_begin},
+        {"EditAttributeEnd", &Parser::rq_edit_end},
+        // Transforms.
+        {"Identity", &Parser::rq_identity},
+        {"Transform", &Parser::rq_transform},
+        {"ConcatTransform", &Parser::rq_concat_transform},
+        {"Translate", &Parser::rq_translate},
+        {"Rotate", &Parser::rq_rotate},
+        {"Scale", &Parser::rq_scale},
+        {"Skew", &Parser::rq_skew},
+        {"Perspective", &Parser::rq_ignore_warn},
+        {"CoordinateSystem", &Parser::rq_coordinate_system},
+        {"ScopedCoordinateSystem", &Parser::rq_coordinate_system},
+        {"CoordSysTransform", &Parser::rq_coord_sys_transform},
+        {"Orientation", &Parser::rq_orientation},
+        {"ReverseOrientation", &Parser::rq_reverse_orientation},
+        {"Sides", &Parser::rq_sides},
+        // Attributes.
+        {"Attribute", &Parser::rq_attribute},
+        {"Color", &Parser::rq_color},
+        {"Opacity", &Parser::rq_opacity},
+        {"Matte", &Parser::rq_ignore_warn},
+        {"Illuminate", &Parser::rq_illuminate},
+        {"ShadingRate", &Parser::rq_ignore_silently},
+        {"ShadingInterpolation", &Parser::rq_ignore_silently},
+        {"GeometricApproximation", &Parser::rq_ignore_silently},
+        {"GeometricRepresentation", &Parser::rq_ignore_silently},
+        {"Detail", &Parser::rq_ignore_silently},
+        {"DetailRange", &Parser::rq_ignore_silently},
+        {"RelativeDetail", &Parser::rq_ignore_silently},
+        {"ErrorHandler", &Parser::rq_ignore_silently},
+        {"Quantize", &Parser::rq_ignore_silently},
+        {"ColorSamples", &Parser::rq_ignore_warn},
+        {"TextureCoordinates", &Parser::rq_ignore_warn},
+        {"Bound", &Parser::rq_ignore_silently},
+        {"Interior", &Parser::rq_ignore_warn},
+        {"Exterior", &Parser::rq_ignore_warn},
+        {"Atmosphere", &Parser::rq_ignore_warn},
+        {"Displacement", &Parser::rq_ignore_warn},
+        {"Imager", &Parser::rq_ignore_warn},
+        {"ShaderLayer", &Parser::rq_ignore_warn},
+        {"ConnectShaderLayers", &Parser::rq_ignore_warn},
+        {"Displace", &Parser::rq_ignore_warn},
+        {"DisplayFilter", &Parser::rq_ignore_warn},
+        {"SampleFilter", &Parser::rq_ignore_warn},
+        {"LightFilter", &Parser::rq_ignore_warn},
+        {"Camera", &Parser::rq_ignore_warn},
+        {"Resource", &Parser::rq_ignore_silently},
+        {"ResourceBegin", &Parser::rq_ignore_silently},
+        {"ResourceEnd", &Parser::rq_ignore_silently},
+        {"MakeTexture", &Parser::rq_ignore_warn},
+        {"MakeShadow", &Parser::rq_ignore_warn},
+        {"MakeCubeFaceEnvironment", &Parser::rq_ignore_warn},
+        {"MakeLatLongEnvironment", &Parser::rq_ignore_warn},
+        {"MakeBump", &Parser::rq_ignore_warn},
+        {"TrimCurve", &Parser::rq_ignore_warn},
+        {"Procedural", &Parser::rq_procedural},
+        {"Procedural2", &Parser::rq_procedural},
+        // Options.
+        {"Format", &Parser::rq_format},
+        {"FrameAspectRatio", &Parser::rq_frame_aspect},
+        {"Projection", &Parser::rq_projection},
+        {"ScreenWindow", &Parser::rq_screen_window},
+        {"CropWindow", &Parser::rq_crop_window},
+        {"Clipping", &Parser::rq_clipping},
+        {"ClippingPlane", &Parser::rq_ignore_warn},
+        {"Exposure", &Parser::rq_exposure},
+        {"PixelSamples", &Parser::rq_pixel_samples},
+        {"PixelVariance", &Parser::rq_pixel_variance},
+        {"PixelFilter", &Parser::rq_pixel_filter},
+        {"Display", &Parser::rq_display},
+        {"DisplayChannel", &Parser::rq_ignore_warn},
+        {"Hider", &Parser::rq_hider},
+        {"Option", &Parser::rq_option},
+        {"Integrator", &Parser::rq_integrator},
+        {"Shutter", &Parser::rq_shutter},
+        {"DepthOfField", &Parser::rq_depth_of_field},
+        // Shading and lights.
+        {"Surface", &Parser::rq_surface},
+        {"Bxdf", &Parser::rq_bxdf},
+        {"Pattern", &Parser::rq_pattern},
+        {"Light", &Parser::rq_light},
+        {"LightSource", &Parser::rq_light_source},
+        {"AreaLightSource", &Parser::rq_area_light_source},
+        // Geometry.
+        {"Sphere", &Parser::rq_sphere},
+        {"Disk", &Parser::rq_disk},
+        {"Cylinder", &Parser::rq_cylinder},
+        {"Cone", &Parser::rq_cone},
+        {"Paraboloid", &Parser::rq_paraboloid},
+        {"Hyperboloid", &Parser::rq_hyperboloid},
+        {"Torus", &Parser::rq_torus},
+        {"Polygon", &Parser::rq_polygon},
+        {"GeneralPolygon", &Parser::rq_general_polygon},
+        {"PointsPolygons", &Parser::rq_points_polygons},
+        {"PointsGeneralPolygons", &Parser::rq_points_general_polygons},
+        {"Basis", &Parser::rq_basis},
+        {"Patch", &Parser::rq_patch},
+        {"PatchMesh", &Parser::rq_patch_mesh},
+        {"NuPatch", &Parser::rq_nu_patch},
+        {"SubdivisionMesh", &Parser::rq_ignore_warn},
+        {"HierarchicalSubdivisionMesh", &Parser::rq_ignore_warn},
+        {"Curves", &Parser::rq_ignore_warn},
+        {"Points", &Parser::rq_ignore_warn},
+        {"Blobby", &Parser::rq_ignore_warn},
+        {"Geometry", &Parser::rq_ignore_warn},
+        {"Volume", &Parser::rq_ignore_warn},
+        {"VPInterior", &Parser::rq_ignore_warn},
+        {"System", &Parser::rq_ignore_warn},
+    };
+    return kTable;
+}
+
+// ---------------------------------------------------------------------------
+// Stream
+
+void Parser::parse_top(std::string data, const std::string& name)
+{
+    m_files.push_back(name);
+    Tokenizer tk(std::move(data), name);
+    run(tk);
+    m_files.pop_back();
+    finish();
+}
+
+void Parser::run(Tokenizer& tk)
+{
+    Token tok = tk.next();
+    bool stray_reported = false;
+    while (!m_rep.stopped()) {
+        if (tok.kind == TokenKind::Eof)
+            break;
+        if (tok.kind == TokenKind::Error) {
+            m_rep.error(tk.loc(tok), tok.text);
+            tok = tk.next();
+            continue;
+        }
+        if (tok.kind != TokenKind::Name) {
+            // Arguments with no request: report once, then skip to the next request name.
+            if (!stray_reported)
+                m_rep.error(tk.loc(tok), "expected a request name, found " + describe_token(tok));
+            stray_reported = true;
+            tok = tk.next();
+            continue;
+        }
+        stray_reported = false;
+
+        Request req;
+        req.name = tok.text;
+        req.loc = tk.loc(tok);
+        bool known = handlers().count(req.name) > 0;
+        bool skipping = m_edit_depth > 0 || (!m_ifs.empty() && !m_ifs.back().taking);
+        if (!known && m_capture_depth == 0 && !skipping) {
+            // RISpec recovery: an unknown request is skipped up to the next request name.
+            m_rep.warning(req.loc, "unknown request \"" + req.name + "\"");
+            tok = tk.next();
+            skip_args(tk, tok);
+            continue;
+        }
+        tok = tk.next();
+        if (!read_args(tk, req, tok))
+            continue;
+        if (++m_request_count > kMaxRequests) {
+            m_rep.error(req.loc, "too many requests (archive fan-out?), giving up");
+            m_rep.error(req.loc, "parsing stopped");
+            return;
+        }
+        execute(req);
+    }
+}
+
+void Parser::skip_args(Tokenizer& tk, Token& tok)
+{
+    // Malformed words in a skipped request are not worth an error of their own;
+    // fatal problems (unterminated string, binary RIB) still are.
+    while (tok.kind != TokenKind::Name && tok.kind != TokenKind::Eof) {
+        if (tok.kind == TokenKind::Error && tok.fatal)
+            m_rep.error(tk.loc(tok), tok.text);
+        tok = tk.next();
+    }
+}
+
+bool Parser::read_args(Tokenizer& tk, Request& req, Token& tok)
+{
+    bool ok = true;
+    std::size_t total = 0;
+    auto too_many = [&]() {
+        if (total <= kMaxValuesPerRequest)
+            return false;
+        m_rep.error(req.loc, req.name + ": more than " + std::to_string(kMaxValuesPerRequest) +
+                                 " values in one request");
+        skip_args(tk, tok);
+        return true;
+    };
+    for (;;) {
+        if (tok.kind == TokenKind::Name || tok.kind == TokenKind::Eof)
+            return ok;
+        if (tok.kind == TokenKind::Error) {
+            m_rep.error(tk.loc(tok), req.name + ": " + tok.text);
+            ok = false;
+            tok = tk.next();
+            continue;
+        }
+        if (tok.kind == TokenKind::ArrayEnd) {
+            m_rep.error(tk.loc(tok), req.name + ": unexpected ']'");
+            ok = false;
+            tok = tk.next();
+            continue;
+        }
+        Value v;
+        v.line = tok.line;
+        v.column = tok.column;
+        if (tok.kind == TokenKind::Int || tok.kind == TokenKind::Float) {
+            v.kind = Value::Kind::Number;
+            v.all_int = tok.kind == TokenKind::Int;
+            v.nums.push_back(tok.number);
+        } else if (tok.kind == TokenKind::String) {
+            v.kind = Value::Kind::String;
+            v.strs.push_back(std::move(tok.text));
+        } else {
+            // An array: numbers only or strings only, never nested (rule 7).
+            v.kind = Value::Kind::Array;
+            SourceLoc open = tk.loc(tok);
+            for (;;) {
+                tok = tk.next();
+                if (tok.kind == TokenKind::ArrayEnd)
+                    break;
+                if (tok.kind == TokenKind::Int || tok.kind == TokenKind::Float) {
+                    if (v.strings) {
+                        m_rep.error(tk.loc(tok), req.name + ": array mixes strings and numbers");
+                        ok = false;
+                        continue;
+                    }
+                    v.all_int = v.all_int && tok.kind == TokenKind::Int;
+                    v.nums.push_back(tok.number);
+                } else if (tok.kind == TokenKind::String) {
+                    if (!v.nums.empty()) {
+                        m_rep.error(tk.loc(tok), req.name + ": array mixes numbers and strings");
+                        ok = false;
+                        continue;
+                    }
+                    v.strings = true;
+                    v.strs.push_back(std::move(tok.text));
+                } else if (tok.kind == TokenKind::Error) {
+                    m_rep.error(tk.loc(tok), req.name + ": " + tok.text);
+                    ok = false;
+                    if (tok.fatal)
+                        return false;
+                } else if (tok.kind == TokenKind::ArrayBegin) {
+                    m_rep.error(tk.loc(tok), req.name + ": nested '[' inside an array");
+                    ok = false;
+                } else {
+                    // Name or Eof: the array was never closed.
+                    m_rep.error(open, req.name + ": unterminated array (expected ']' before " +
+                                          (tok.kind == TokenKind::Eof ? std::string("end of input")
+                                                                      : describe_token(tok)) +
+                                          ")");
+                    return false;
+                }
+                if (++total > kMaxValuesPerRequest && too_many())
+                    return false;
+            }
+        }
+        ++total;
+        if (too_many())
+            return false;
+        req.args.push_back(std::move(v));
+        tok = tk.next();
+    }
+}
+
+void Parser::execute(Request& req)
+{
+    const std::string& name = req.name;
+
+    // Inside ArchiveBegin/End: record the requests for a later ReadArchive.
+    if (m_capture_depth > 0) {
+        if (name == "ArchiveBegin")
+            ++m_capture_depth;
+        if (name == "ArchiveEnd" && --m_capture_depth == 0) {
+            m_inline_archives[m_capture_name] = std::move(m_capture);
+            m_capture.clear();
+            return;
+        }
+        m_capture.push_back(req);
+        return;
+    }
+
+    // Skipped regions: only the requests that end them matter.
+    if (m_edit_depth > 0 && name != "EditBegin" && name != "EditEnd" &&
+        name != "EditAttributeBegin" && name != "EditAttributeEnd")
+        return;
+    bool conditional = name == "IfBegin" || name == "ElseIf" || name == "Else" || name == "IfEnd";
+    if (!m_ifs.empty() && !m_ifs.back().taking && !conditional)
+        return;
+
+    // Inside MotionBegin/End only the first time sample of each request is used.
+    if (m_motion && name != "MotionEnd" && m_motion_count++ > 0)
+        return;
+
+    (this->*handlers().at(name))(req);
+}
+
+void Parser::finish()
+{
+    SourceLoc end{m_files.empty() ? m_result.scene.path : m_files.front(), 1, 1};
+    if (m_capture_depth > 0)
+        m_rep.error(m_capture_loc, "ArchiveBegin \"" + m_capture_name + "\" is never closed");
+    if (!m_ifs.empty())
+        m_rep.error(m_ifs.back().loc, "IfBegin is never closed by IfEnd");
+    for (auto it = m_blocks.rbegin(); it != m_blocks.rend(); ++it) {
+        if (it->kind == BlockKind::World || it->kind == BlockKind::Frame)
+            continue;
+        m_rep.error(it->loc, std::string(block_name(it->kind)) + " is never closed");
+    }
+    if (m_frame) {
+        m_rep.error(m_frame->loc.file.empty() ? end : m_frame->loc,
+                    "WorldBegin is never closed by WorldEnd (truncated file?)");
+        end_world(end);
+    }
+    if (m_in_frame)
+        m_rep.error(m_frame_loc, "FrameBegin is never closed by FrameEnd");
+    if (!m_saw_world)
+        m_rep.error(end, "no WorldBegin: nothing to render (is this an archive?)");
+}
+
+std::string Parser::current_dir() const
+{
+    if (m_files.empty())
+        return ".";
+    fs::path dir = fs::path(m_files.back()).parent_path();
+    return dir.empty() ? "." : dir.string();
+}
+
+std::string Parser::resolve_file(const std::string& name,
+                                 const std::vector<std::string>& extra) const
+{
+    std::error_code ec;
+    fs::path p(name);
+    if (p.is_absolute())
+        return fs::is_regular_file(p, ec) ? name : std::string();
+    std::vector<std::string> dirs;
+    dirs.push_back(current_dir());
+    dirs.insert(dirs.end(), m_options.searchpath.begin(), m_options.searchpath.end());
+    dirs.insert(dirs.end(), extra.begin(), extra.end());
+    for (const std::string& dir : dirs) {
+        fs::path candidate = fs::path(dir) / p;
+        if (fs::is_regular_file(candidate, ec))
+            return candidate.lexically_normal().string();
+    }
+    return {};
+}
+
+void Parser::add_asset(const std::string& path)
+{
+    std::vector<std::string>& assets = m_frame ? m_frame->assets : settings().assets;
+    for (const std::string& a : assets)
+        if (a == path)
+            return;
+    assets.push_back(path);
+}
+
+void Parser::include_file(const std::string& path, const Request& req)
+{
+    if (static_cast<int>(m_include_chain.size()) >= m_options.max_include_depth) {
+        std::string chain;
+        for (const SourceLoc& l : m_include_chain)
+            chain += l.str() + " -> ";
+        chain += req.loc.str();
+        m_rep.error(req.loc, "ReadArchive: include depth limit (" +
+                                 std::to_string(m_options.max_include_depth) +
+                                 ") exceeded, recursive archive? Chain: " + chain);
+        return;
+    }
+    std::string data;
+    std::string error;
+    if (!read_rib_bytes(path, data, error)) {
+        m_rep.error(req.loc, req.name + ": " + error);
+        return;
+    }
+    add_asset(path);
+    m_include_chain.push_back(req.loc);
+    m_files.push_back(path);
+    Tokenizer tk(std::move(data), path);
+    run(tk);
+    m_files.pop_back();
+    m_include_chain.pop_back();
+}
+
+void Parser::rq_read_archive(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    if (!get_string(req, i, name, "archive name"))
+        return;
+
+    // Inline archives (ArchiveBegin "name") come first.
+    auto inline_it = m_inline_archives.find(name);
+    if (inline_it != m_inline_archives.end()) {
+        if (static_cast<int>(m_include_chain.size()) >= m_options.max_include_depth) {
+            m_rep.error(req.loc, "ReadArchive: include depth limit (" +
+                                     std::to_string(m_options.max_include_depth) +
+                                     ") exceeded in inline archive \"" + name + "\"");
+            return;
+        }
+        std::vector<Request> body = inline_it->second;  // Copy: the body may redefine it.
+        m_include_chain.push_back(req.loc);
+        for (Request& r : body) {
+            if (m_rep.stopped() || ++m_request_count > kMaxRequests)
+                break;
+            execute(r);
+        }
+        m_include_chain.pop_back();
+        return;
+    }
+    if (name.find(".zip!") != std::string::npos) {
+        m_rep.error(req.arg_loc(0), req.name + ": zip archives not supported (\"" + name + "\")");
+        return;
+    }
+    std::string path = resolve_file(name, settings().archive_path);
+    if (m_frame && path.empty())
+        path = resolve_file(name, m_frame_settings.archive_path);
+    if (path.empty()) {
+        m_rep.error(req.loc, req.name + ": cannot find archive \"" + name +
+                                 "\" (searched the including file's directory and the "
+                                 "archive search path)");
+        return;
+    }
+    include_file(path, req);
+}
+
+void Parser::rq_archive_begin(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    if (!get_handle(req, i, name))
+        return;
+    m_capture_depth = 1;
+    m_capture_name = name;
+    m_capture_loc = req.loc;
+    m_capture.clear();
+}
+
+void Parser::rq_archive_end(Request& req)
+{
+    m_rep.error(req.loc, "ArchiveEnd without ArchiveBegin");
+}
+
+void Parser::rq_procedural(Request& req)
+{
+    std::size_t i = 0;
+    std::string kind;
+    if (!get_string(req, i, kind, "procedural type"))
+        return;
+    if (kind == "DelayedReadArchive" || kind == "DelayedReadArchive2") {
+        // Procedural "DelayedReadArchive" ["file"] [bound]: act as ReadArchive.
+        std::string file;
+        if (req.name == "Procedural2") {
+            ParamList pl;
+            params(req, 2, ParamUse::Shader, pl);
+            file = pl.get_string("filename", "");
+        } else if (i < req.args.size() && req.args[i].is_stringy() && !req.args[i].strs.empty()) {
+            file = req.args[i].strs[0];
+        }
+        if (file.empty()) {
+            m_rep.error(req.loc, req.name + " \"" + kind + "\": expected a file name");
+            return;
+        }
+        Request archive;
+        archive.name = "ReadArchive";
+        archive.loc = req.loc;
+        Value v;
+        v.kind = Value::Kind::String;
+        v.strs.push_back(file);
+        v.line = req.loc.line;
+        v.column = req.loc.column;
+        archive.args.push_back(v);
+        rq_read_archive(archive);
+        return;
+    }
+    // Never run external programs or load plug-ins.
+    m_rep.warn_once("procedural:" + kind, req.loc,
+                    req.name + " \"" + kind + "\" is not supported; skipped");
+}
+
+// ---------------------------------------------------------------------------
+// Argument helpers
+
+bool Parser::get_numbers(const Request& req, std::size_t& i, std::size_t n,
+                         std::vector<float>& out)
+{
+    out.clear();
+    auto fail = [&]() {
+        m_rep.error(req.arg_loc(i), req.name + ": expected " + std::to_string(n) +
+                                        (n == 1 ? " number, " : " numbers, ") +
+                                        describe_found(req, i));
+        return false;
+    };
+    if (i < req.args.size() && req.args[i].kind == Value::Kind::Array) {
+        const Value& v = req.args[i];
+        if (v.strings || v.nums.size() != n)
+            return fail();
+        for (double d : v.nums)
+            out.push_back(static_cast<float>(d));
+        ++i;
+        return true;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        if (i + k >= req.args.size() || req.args[i + k].kind != Value::Kind::Number)
+            return fail();
+    }
+    for (std::size_t k = 0; k < n; ++k)
+        out.push_back(static_cast<float>(req.args[i + k].nums[0]));
+    i += n;
+    return true;
+}
+
+bool Parser::get_ints(const Request& req, std::size_t& i, std::size_t n, std::vector<int>& out)
+{
+    std::size_t start = i;
+    std::vector<float> f;
+    if (!get_numbers(req, i, n, f))
+        return false;
+    for (std::size_t k = start; k < i; ++k) {
+        if (!req.args[k].all_int) {
+            m_rep.error(req.arg_loc(k), req.name + ": expected integers, found a float");
+            return false;
+        }
+    }
+    out.clear();
+    for (std::size_t k = start; k < i; ++k)
+        for (double d : req.args[k].nums)
+            out.push_back(static_cast<int>(d));
+    return true;
+}
+
+bool Parser::get_int_array(const Request& req, std::size_t& i, std::vector<int>& out,
+                           const char* what)
+{
+    out.clear();
+    if (i >= req.args.size() || !req.args[i].is_numeric()) {
+        m_rep.error(req.arg_loc(i), req.name + ": expected an integer array (" + what + "), " +
+                                        describe_found(req, i));
+        return false;
+    }
+    const Value& v = req.args[i];
+    if (!v.all_int) {
+        m_rep.error(req.arg_loc(i), req.name + ": " + what + " must be integers, found a float");
+        return false;
+    }
+    for (double d : v.nums)
+        out.push_back(static_cast<int>(d));
+    ++i;
+    return true;
+}
+
+bool Parser::get_float_array(const Request& req, std::size_t& i, std::vector<float>& out,
+                             const char* what)
+{
+    out.clear();
+    if (i >= req.args.size() || !req.args[i].is_numeric()) {
+        m_rep.error(req.arg_loc(i), req.name + ": expected a number array (" + what + "), " +
+                                        describe_found(req, i));
+        return false;
+    }
+    for (double d : req.args[i].nums)
+        out.push_back(static_cast<float>(d));
+    ++i;
+    return true;
+}
+
+bool Parser::get_string(const Request& req, std::size_t& i, std::string& out, const char* what)
+{
+    if (i < req.args.size() && req.args[i].is_stringy() && req.args[i].strs.size() == 1) {
+        out = req.args[i].strs[0];
+        ++i;
+        return true;
+    }
+    m_rep.error(req.arg_loc(i), req.name + ": expected a string (" + what + "), " +
+                                    describe_found(req, i));
+    return false;
+}
+
+bool Parser::get_handle(const Request& req, std::size_t& i, std::string& out)
+{
+    // Handles are ints or strings; both become string keys, so 1 and "1" match (rule 9).
+    if (i < req.args.size()) {
+        const Value& v = req.args[i];
+        if (v.is_numeric() && v.nums.size() == 1) {
+            if (!v.all_int) {
+                m_rep.error(req.arg_loc(i), req.name + ": a handle must be an integer or a "
+                                                       "string, found a float");
+                return false;
+            }
+            out = std::to_string(static_cast<long long>(v.nums[0]));
+            ++i;
+            return true;
+        }
+        if (v.is_stringy() && v.strs.size() == 1) {
+            out = v.strs[0];
+            ++i;
+            return true;
+        }
+    }
+    m_rep.error(req.arg_loc(i), req.name + ": expected a handle (integer or string), " +
+                                    describe_found(req, i));
+    return false;
+}
+
+bool Parser::no_more(const Request& req, std::size_t i)
+{
+    if (i >= req.args.size())
+        return true;
+    m_rep.error(req.arg_loc(i), req.name + ": unexpected extra arguments (" +
+                                    std::to_string(req.args.size() - i) + " more)");
+    return false;
+}
+
+bool Parser::params(const Request& req, std::size_t i, ParamUse use, ParamList& out)
+{
+    return parse_param_list(req, i, m_decls, use, m_rep, out);
+}
+
+void Parser::ignore(const Request& req, const std::string& why)
+{
+    m_rep.warn_once("ignored:" + req.name, req.loc, req.name + ": " + why);
+}
+
+void Parser::rq_ignore_silently(Request&) {}
+
+void Parser::rq_ignore_warn(Request& req)
+{
+    ignore(req, "not supported; ignored (warned once)");
+}
+
+void Parser::rq_version(Request&) {}
+
+void Parser::rq_declare(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    std::string type;
+    if (!get_string(req, i, name, "name") || !get_string(req, i, type, "type"))
+        return;
+    TypeSpec spec;
+    std::string err;
+    if (!parse_type_spec(type, spec, nullptr, err)) {
+        m_rep.error(req.arg_loc(1), "Declare \"" + name + "\": bad type \"" + type + "\": " + err);
+        return;
+    }
+    m_decls.declare(name, spec);
+}
+
+// ---------------------------------------------------------------------------
+// Blocks
+
+void Parser::push_block(BlockKind kind, const SourceLoc& loc)
+{
+    m_blocks.push_back({kind, loc, m_state});
+}
+
+bool Parser::pop_block(BlockKind kind, const Request& req)
+{
+    if (m_blocks.empty()) {
+        m_rep.error(req.loc, req.name + " without " + block_name(kind) + " (no open block)");
+        return false;
+    }
+    const Block& top = m_blocks.back();
+    bool any_open = false;
+    for (const Block& b : m_blocks)
+        any_open = any_open || b.kind == kind;
+    if (!any_open) {
+        m_rep.error(req.loc, req.name + " without " + block_name(kind) + " (no open block)");
+        return false;
+    }
+    if (top.kind != kind) {
+        m_rep.error(req.loc, req.name + " does not match the open " + block_name(top.kind) +
+                                 " at " + top.loc.str());
+        return false;
+    }
+    return true;
+}
+
+void Parser::rq_frame_begin(Request& req)
+{
+    if (m_in_frame || m_frame) {
+        m_rep.error(req.loc, "FrameBegin inside an open " +
+                                 std::string(m_frame ? "WorldBegin" : "FrameBegin") + " block");
+        return;
+    }
+    std::size_t i = 0;
+    std::vector<int> n;
+    m_frame_number = static_cast<int>(m_result.scene.frames.size());
+    if (!req.args.empty() && get_ints(req, i, 1, n))
+        m_frame_number = n[0];
+    m_in_frame = true;
+    m_frame_loc = req.loc;
+    m_frame_settings = m_global;
+    push_block(BlockKind::Frame, req.loc);
+}
+
+void Parser::rq_frame_end(Request& req)
+{
+    if (m_frame) {
+        m_rep.error(req.loc, "FrameEnd inside WorldBegin/WorldEnd (missing WorldEnd)");
+        end_world(req.loc);
+    }
+    if (!pop_block(BlockKind::Frame, req))
+        return;
+    m_state = m_blocks.back().saved;
+    m_blocks.pop_back();
+    m_in_frame = false;
+    m_pending_lights.clear();
+}
+
+void Parser::rq_world_begin(Request& req)
+{
+    if (m_frame) {
+        m_rep.error(req.loc, "WorldBegin inside an open WorldBegin at " + m_frame->loc.str());
+        return;
+    }
+    m_saw_world = true;
+    FrameSettings& s = settings();
+    auto frame = std::make_unique<Frame>();
+    frame->number = m_in_frame ? m_frame_number : static_cast<int>(m_result.scene.frames.size());
+    frame->loc = m_in_frame ? m_frame_loc : req.loc;
+    frame->camera = s.camera;
+    frame->camera.world_to_camera = m_state.ctm;
+    frame->image = s.image;
+    frame->sampling = s.sampling;
+    frame->max_depth = s.max_depth;
+    frame->displays = s.displays;
+    frame->options = s.options;
+    frame->assets = s.assets;
+    if (frame->displays.empty()) {
+        m_rep.warning(req.loc, "no Display given; writing \"ckrender.exr\" (openexr, rgba)");
+        Display d;
+        d.name = "ckrender.exr";
+        d.type = "openexr";
+        d.format = ImageFormat::OpenEXR;
+        d.mode = "rgba";
+        d.loc = req.loc;
+        frame->displays.push_back(d);
+    }
+    m_frame = std::move(frame);
+    m_material_index.clear();
+    m_world_protos.clear();
+    m_classic_lights.clear();
+    m_light_handles.clear();
+
+    push_block(BlockKind::World, req.loc);
+    m_state.ctm = M44f();
+    m_state.lights_on.clear();
+
+    // Lights given before WorldBegin live in camera space.
+    std::vector<PendingLight> pending = std::move(m_pending_lights);
+    m_pending_lights.clear();
+    M44f camera_to_world = m_frame->camera.world_to_camera.inverse();
+    for (PendingLight& p : pending) {
+        GState saved = m_state;
+        m_state.ctm = p.ctm * camera_to_world;
+        m_state.vis = p.state.vis;
+        execute(p.req);
+        std::vector<char> on = m_state.lights_on;
+        m_state = saved;
+        m_state.lights_on = on;
+    }
+}
+
+void Parser::end_world(const SourceLoc& loc)
+{
+    if (!m_frame)
+        return;
+    // Classic lights are decided with the light switches as they are at WorldEnd.
+    finish_lights();
+    // Close whatever is still open inside the world.
+    while (!m_blocks.empty() && m_blocks.back().kind != BlockKind::World) {
+        if (m_blocks.back().kind == BlockKind::Object)
+            m_object = nullptr;
+        m_blocks.pop_back();
+    }
+    if (!m_blocks.empty()) {
+        m_state = m_blocks.back().saved;
+        m_blocks.pop_back();
+    }
+    m_motion = false;
+    m_result.scene.frames.push_back(std::move(*m_frame));
+    m_frame.reset();
+}
+
+void Parser::rq_world_end(Request& req)
+{
+    if (!m_frame) {
+        m_rep.error(req.loc, "WorldEnd without WorldBegin (no open block)");
+        return;
+    }
+    if (!m_blocks.empty() && m_blocks.back().kind != BlockKind::World) {
+        const Block& top = m_blocks.back();
+        m_rep.error(req.loc, "WorldEnd: " + std::string(block_name(top.kind)) + " at " +
+                                 top.loc.str() + " is still open");
+    }
+    end_world(req.loc);
+}
+
+void Parser::rq_attribute_begin(Request& req) { push_block(BlockKind::Attribute, req.loc); }
+
+void Parser::rq_attribute_end(Request& req)
+{
+    if (!pop_block(BlockKind::Attribute, req))
+        return;
+    m_state = m_blocks.back().saved;
+    m_blocks.pop_back();
+}
+
+void Parser::rq_transform_begin(Request& req) { push_block(BlockKind::Transform, req.loc); }
+
+void Parser::rq_transform_end(Request& req)
+{
+    if (!pop_block(BlockKind::Transform, req))
+        return;
+    // Only the transform (and with it the orientation's reference frame) is restored.
+    m_state.ctm = m_blocks.back().saved.ctm;
+    m_blocks.pop_back();
+}
+
+void Parser::rq_solid_begin(Request& req)
+{
+    ignore(req, "CSG is not supported; rendering the union of the solids");
+    push_block(BlockKind::Solid, req.loc);
+}
+
+void Parser::rq_solid_end(Request& req)
+{
+    if (!pop_block(BlockKind::Solid, req))
+        return;
+    m_blocks.pop_back();
+}
+
+void Parser::rq_motion_begin(Request& req)
+{
+    if (m_motion) {
+        m_rep.error(req.loc, "MotionBegin inside MotionBegin");
+        return;
+    }
+    ignore(req, "motion blur is not supported; using the first time sample");
+    m_motion = true;
+    m_motion_count = 0;
+    push_block(BlockKind::Motion, req.loc);
+}
+
+void Parser::rq_motion_end(Request& req)
+{
+    if (!pop_block(BlockKind::Motion, req))
+        return;
+    m_blocks.pop_back();
+    m_motion = false;
+}
+
+void Parser::rq_object_begin(Request& req)
+{
+    if (m_object) {
+        m_rep.error(req.loc, "ObjectBegin inside the ObjectBegin at " + m_object->loc.str());
+        return;
+    }
+    std::size_t i = 0;
+    std::string handle;
+    if (!get_handle(req, i, handle))
+        return;
+    push_block(BlockKind::Object, req.loc);
+    ObjectDef& def = m_objects[handle];
+    def = ObjectDef{handle, req.loc, {}};
+    m_world_protos.erase(handle);
+    m_object = &def;
+    m_object_inverse = m_state.ctm.inverse();
+}
+
+void Parser::rq_object_end(Request& req)
+{
+    if (!pop_block(BlockKind::Object, req))
+        return;
+    m_state = m_blocks.back().saved;
+    m_blocks.pop_back();
+    m_object = nullptr;
+}
+
+void Parser::rq_object_instance(Request& req)
+{
+    std::size_t i = 0;
+    std::string handle;
+    if (!get_handle(req, i, handle))
+        return;
+    auto it = m_objects.find(handle);
+    if (it == m_objects.end()) {
+        m_rep.error(req.arg_loc(0), "ObjectInstance: unknown object handle \"" + handle + "\"");
+        return;
+    }
+    if (m_object) {
+        ignore(req, "nested instancing inside ObjectBegin is not supported; skipped");
+        return;
+    }
+    if (!m_frame) {
+        m_rep.warn_once("outside-world:ObjectInstance", req.loc,
+                        "ObjectInstance outside WorldBegin/WorldEnd ignored");
+        return;
+    }
+    World& world = m_frame->world;
+    auto pit = m_world_protos.find(handle);
+    int index;
+    if (pit != m_world_protos.end()) {
+        index = pit->second;
+    } else {
+        // First use in this world: copy the prototype in, interning its materials.
+        Prototype proto;
+        proto.handle = handle;
+        proto.loc = it->second.loc;
+        for (const ProtoShape& ps : it->second.shapes) {
+            Shape s = ps.shape;
+            s.material = intern_material(ps.material);
+            if (ps.has_emitter) {
+                s.emitter = static_cast<int>(world.emitters.size());
+                world.emitters.push_back(ps.emitter);
+            }
+            proto.shapes.push_back(std::move(s));
+        }
+        index = static_cast<int>(world.prototypes.size());
+        world.prototypes.push_back(std::move(proto));
+        m_world_protos[handle] = index;
+    }
+    Instance inst;
+    inst.prototype = index;
+    inst.object_to_world = m_state.ctm;
+    inst.loc = req.loc;
+    world.instances.push_back(inst);
+    for (std::size_t k = 0; k < m_state.lights_on.size(); ++k)
+        if (m_state.lights_on[k])
+            m_classic_lights[k].used = true;
+}
+
+// ---------------------------------------------------------------------------
+// Conditionals and edits
+
+void Parser::rq_if_begin(Request& req)
+{
+    bool parent_skipping = !m_ifs.empty() && !m_ifs.back().taking;
+    if (!parent_skipping)
+        ignore(req, "conditions are not evaluated; taking the Else branch");
+    m_ifs.push_back({false, false, parent_skipping, req.loc});
+}
+
+void Parser::rq_else_if(Request& req)
+{
+    if (m_ifs.empty()) {
+        m_rep.error(req.loc, "ElseIf without IfBegin");
+        return;
+    }
+    m_ifs.back().taking = false;
+}
+
+void Parser::rq_else(Request& req)
+{
+    if (m_ifs.empty()) {
+        m_rep.error(req.loc, "Else without IfBegin");
+        return;
+    }
+    IfState& s = m_ifs.back();
+    s.taking = !s.parent_skipping && !s.taken;
+    s.taken = true;
+}
+
+void Parser::rq_if_end(Request& req)
+{
+    if (m_ifs.empty()) {
+        m_rep.error(req.loc, "IfEnd without IfBegin");
+        return;
+    }
+    m_ifs.pop_back();
+}
+
+void Parser::rq_edit_begin(Request& req)
+{
+    if (m_edit_depth == 0)
+        ignore(req, "edits are not supported; the body is skipped");
+    ++m_edit_depth;
+}
+
+void Parser::rq_edit_end(Request& req)
+{
+    if (m_edit_depth == 0) {
+        m_rep.error(req.loc, req.name + " without EditBegin");
+        return;
+    }
+    --m_edit_depth;
+}
+
+// ---------------------------------------------------------------------------
+// Transforms
+
+namespace {
+
+M44f rotation(float degrees, V3f axis)
+{
+    // Rodrigues' formula, written for row vectors (p' = p * M) as RIB uses.
+    float len = axis.length();
+    M44f m;
+    if (len <= 0.0f)
+        return m;
+    axis /= len;
+    double a = static_cast<double>(degrees) * M_PI / 180.0;
+    float c = static_cast<float>(std::cos(a));
+    float s = static_cast<float>(std::sin(a));
+    float t = 1.0f - c;
+    float x = axis.x, y = axis.y, z = axis.z;
+    // Column-vector rotation R; the row-vector matrix is its transpose.
+    float r[3][3] = {{t * x * x + c, t * x * y - s * z, t * x * z + s * y},
+                     {t * x * y + s * z, t * y * y + c, t * y * z - s * x},
+                     {t * x * z - s * y, t * y * z + s * x, t * z * z + c}};
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+            m[i][j] = r[j][i];
+    return m;
+}
+
+}  // namespace
+
+bool Parser::csys_left_handed() const
+{
+    // The current coordinate system relative to (left-handed) camera space.
+    float det = m_state.ctm.determinant();
+    if (m_frame)
+        det *= m_frame->camera.world_to_camera.determinant();
+    return det >= 0.0f;
+}
+
+void Parser::rq_identity(Request& req)
+{
+    if (no_more(req, 0))
+        m_state.ctm = M44f();
+}
+
+void Parser::rq_transform(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 16, v) || !no_more(req, i))
+        return;
+    m_state.ctm = M44f(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                       v[12], v[13], v[14], v[15]);
+}
+
+void Parser::rq_concat_transform(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 16, v) || !no_more(req, i))
+        return;
+    concat(M44f(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                v[13], v[14], v[15]));
+}
+
+void Parser::rq_translate(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 3, v) || !no_more(req, i))
+        return;
+    M44f m;
+    m.setTranslation(V3f(v[0], v[1], v[2]));
+    concat(m);
+}
+
+void Parser::rq_rotate(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 4, v) || !no_more(req, i))
+        return;
+    concat(rotation(v[0], V3f(v[1], v[2], v[3])));
+}
+
+void Parser::rq_scale(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 3, v) || !no_more(req, i))
+        return;
+    M44f m;
+    m.setScale(V3f(v[0], v[1], v[2]));
+    concat(m);
+}
+
+void Parser::rq_skew(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 7, v) || !no_more(req, i))
+        return;
+    ignore(req, "Skew is not supported; ignored");
+}
+
+void Parser::rq_coordinate_system(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    if (!get_string(req, i, name, "space name"))
+        return;
+    M44f to_camera = m_state.ctm;
+    if (m_frame)
+        to_camera = m_state.ctm * m_frame->camera.world_to_camera;
+    m_spaces[name] = to_camera;
+}
+
+void Parser::rq_coord_sys_transform(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    if (!get_string(req, i, name, "space name"))
+        return;
+    M44f world_to_camera = m_frame ? m_frame->camera.world_to_camera : M44f();
+    M44f camera_to_current = m_frame ? world_to_camera.inverse() : M44f();
+    if (name == "camera") {
+        m_state.ctm = camera_to_current;
+    } else if (name == "world") {
+        m_state.ctm = m_frame ? M44f() : m_state.ctm;
+    } else if (name == "object" || name == "shader") {
+        // Already there.
+    } else if (auto it = m_spaces.find(name); it != m_spaces.end()) {
+        m_state.ctm = it->second * camera_to_current;
+    } else {
+        m_rep.error(req.arg_loc(0), "CoordSysTransform: unknown coordinate system \"" + name +
+                                        "\"");
+    }
+}
+
+void Parser::rq_orientation(Request& req)
+{
+    std::size_t i = 0;
+    std::string o;
+    if (!get_string(req, i, o, "orientation"))
+        return;
+    if (o == "outside")
+        m_state.inside = false;
+    else if (o == "inside")
+        m_state.inside = true;
+    else if (o == "lh")
+        m_state.inside = !csys_left_handed();
+    else if (o == "rh")
+        m_state.inside = csys_left_handed();
+    else
+        m_rep.error(req.arg_loc(0), "Orientation: expected \"outside\", \"inside\", \"lh\" or "
+                                    "\"rh\", found \"" + o + "\"");
+}
+
+void Parser::rq_reverse_orientation(Request& req)
+{
+    if (no_more(req, 0))
+        m_state.inside = !m_state.inside;
+}
+
+void Parser::rq_sides(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<int> n;
+    if (!get_ints(req, i, 1, n) || !no_more(req, i))
+        return;
+    if (n[0] != 1 && n[0] != 2) {
+        m_rep.error(req.arg_loc(0), "Sides: expected 1 or 2, found " + std::to_string(n[0]));
+        return;
+    }
+    m_state.sides = n[0];
+}
+
+// ---------------------------------------------------------------------------
+// Attributes
+
+void Parser::rq_attribute(Request& req)
+{
+    std::size_t i = 0;
+    std::string name;
+    if (!get_string(req, i, name, "attribute name"))
+        return;
+    ParamList pl;
+    params(req, i, ParamUse::Shader, pl);
+    if (name == "identifier") {
+        m_state.identifier = pl.get_string("name", m_state.identifier);
+    } else if (name == "visibility") {
+        m_state.vis.camera = pl.get_int("camera", m_state.vis.camera) != 0;
+        m_state.vis.transmission = pl.get_int("transmission", m_state.vis.transmission) != 0;
+        // Older RenderMan spells indirect visibility "diffuse"/"specular"/"trace".
+        int indirect = pl.get_int("indirect", -1);
+        if (indirect < 0 && (pl.has("diffuse") || pl.has("specular") || pl.has("trace")))
+            indirect = pl.get_int("diffuse", 0) | pl.get_int("specular", 0) |
+                       pl.get_int("trace", 0);
+        if (indirect >= 0)
+            m_state.vis.indirect = indirect != 0;
+    }
+    // Every other attribute (trace depths, displacementbound, dice, ...) is accepted and ignored.
+}
+
+void Parser::rq_color(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 3, v) || !no_more(req, i))
+        return;
+    m_state.cs = C3f(v[0], v[1], v[2]);
+}
+
+void Parser::rq_opacity(Request& req)
+{
+    std::size_t i = 0;
+    std::vector<float> v;
+    if (!get_numbers(req, i, 3, v) || !no_more(req, i))
+        return;
+    m_state.os = C3f(v[0], v[1], v[2]);
+}
+
+}  // namespace ck::scene::detail
