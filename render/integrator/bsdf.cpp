@@ -10,6 +10,8 @@ namespace ck::render {
 namespace {
 
 constexpr float kMinAlpha = 1e-3f;
+/// Dielectrics at or below this roughness are treated as perfectly smooth.
+constexpr float kSmoothRoughness = 0.03f;
 constexpr float kPlasticIor = 1.5f;
 
 // --- GGX (isotropic), in the local frame where the normal is +z ---------------
@@ -118,6 +120,7 @@ MaterialData make_material_data(const scene::Material& m)
     d.reflection = m.reflection_color;
     d.transmission = m.transmission_color;
     d.metallic = clamp01(m.metallic);
+    d.smooth = r <= kSmoothRoughness;
     switch (m.kind) {
     case scene::MaterialKind::Constant:
         d.emission = m.diffuse_color * m.opacity;
@@ -251,6 +254,12 @@ C3f Bsdf::eval(const V3f& wi_world, float& pdf) const
     if (is_delta() || !m_mat->scatters)
         return C3f(0.0f, 0.0f, 0.0f);
     V3f wi = m_frame.to_local(wi_world);
+    if (m_kind == scene::MaterialKind::Dielectric) {
+        // Reflection must stay on wo's side of the surface, transmission cross it.
+        if ((wi.z > 0.0f) != (dot(wi_world, m_ng) > 0.0f))
+            return C3f(0.0f, 0.0f, 0.0f);
+        return eval_rough_dielectric(m_wo, wi, pdf);
+    }
     if (wi.z <= 0.0f || dot(wi_world, m_ng) <= 0.0f)
         return C3f(0.0f, 0.0f, 0.0f);
     return eval_local(m_wo, wi, pdf);
@@ -261,27 +270,8 @@ bool Bsdf::sample(float u_lobe, float u1, float u2, BsdfSample& out) const
     if (!m_mat->scatters)
         return false;
 
-    if (m_kind == scene::MaterialKind::Dielectric) {
-        float eta = m_entering ? m_mat->ior : 1.0f / m_mat->ior;
-        float cos_i = m_wo.z;
-        float fr = fresnel_dielectric(cos_i, eta);
-        V3f wi(0.0f);
-        if (u_lobe < fr) {
-            wi = V3f(-m_wo.x, -m_wo.y, m_wo.z);
-            out.weight = m_mat->reflection;
-            out.pdf = fr;
-        } else {
-            float sin2_t = (1.0f - cos_i * cos_i) / (eta * eta);
-            float cos_t = std::sqrt(std::max(0.0f, 1.0f - sin2_t));
-            wi = V3f(-m_wo.x / eta, -m_wo.y / eta, -cos_t);
-            // Radiance is scaled by (n_o / n_i)^2 across the interface.
-            out.weight = m_mat->transmission * (1.0f / (eta * eta));
-            out.pdf = 1.0f - fr;
-        }
-        out.wi = normalize(m_frame.to_world(wi));
-        out.delta = true;
-        return true;
-    }
+    if (m_kind == scene::MaterialKind::Dielectric)
+        return sample_dielectric(u_lobe, u1, u2, out);
 
     V3f wi(0.0f);
     if (u_lobe < m_spec_prob) {
@@ -297,6 +287,89 @@ bool Bsdf::sample(float u_lobe, float u1, float u2, BsdfSample& out) const
         return false;
     float pdf = 0.0f;
     C3f f = eval_local(m_wo, wi, pdf);
+    if (!(pdf > 0.0f))
+        return false;
+    out.wi = wi_world;
+    out.weight = f * (1.0f / pdf);
+    out.pdf = pdf;
+    out.delta = false;
+    return true;
+}
+
+C3f Bsdf::eval_rough_dielectric(const V3f& wo, const V3f& wi, float& pdf) const
+{
+    // Walter et al. 2007 with visible-normal sampling; wo.z > 0 in this frame.
+    pdf = 0.0f;
+    C3f zero(0.0f, 0.0f, 0.0f);
+    if (wi.z == 0.0f)
+        return zero;
+    float eta = m_entering ? m_mat->ior : 1.0f / m_mat->ior;
+    bool reflect = wi.z > 0.0f;
+    float etap = reflect ? 1.0f : eta;
+    V3f h = wi * etap + wo;
+    if (dot(h, h) == 0.0f)
+        return zero;
+    h = normalize(h);
+    if (h.z < 0.0f)
+        h = -h;
+    float cos_oh = dot(wo, h);
+    float cos_ih = dot(wi, h);
+    // Discard back-facing microfacets.
+    if (cos_oh <= 0.0f || cos_ih * wi.z <= 0.0f)
+        return zero;
+    float alpha = m_mat->alpha;
+    float d = ggx_d(alpha, h.z);
+    float g2 = ggx_g2(alpha, wo, V3f(wi.x, wi.y, std::fabs(wi.z)));
+    float g1 = ggx_g1(alpha, wo);
+    float fr = fresnel_dielectric(cos_oh, eta);
+    float visible = g1 * d * cos_oh / wo.z;  // density of h
+    if (reflect) {
+        pdf = visible / (4.0f * cos_oh) * fr;
+        return m_mat->reflection * (fr * d * g2 / (4.0f * wo.z));
+    }
+    float denom = cos_ih + cos_oh / etap;
+    denom = denom * denom;
+    if (denom <= 0.0f)
+        return zero;
+    float t = 1.0f - fr;
+    float dwh_dwi = std::fabs(cos_ih) / denom;
+    pdf = visible * dwh_dwi * t;
+    // f * |cos(wi)|, with radiance scaled by 1 / eta^2 across the interface.
+    float ft = t * d * g2 * std::fabs(cos_ih * cos_oh) / (wo.z * denom) / (etap * etap);
+    return m_mat->transmission * ft;
+}
+
+bool Bsdf::sample_dielectric(float u_lobe, float u1, float u2, BsdfSample& out) const
+{
+    float eta = m_entering ? m_mat->ior : 1.0f / m_mat->ior;
+    V3f h(0.0f, 0.0f, 1.0f);
+    if (!m_mat->smooth)
+        h = ggx_sample_visible(m_mat->alpha, m_wo, u1, u2);
+    float cos_i = dot(m_wo, h);
+    float fr = fresnel_dielectric(cos_i, eta);
+    V3f wi(0.0f);
+    bool reflect = u_lobe < fr;
+    if (reflect) {
+        wi = h * (2.0f * cos_i) - m_wo;
+    } else {
+        float sin2_t = (1.0f - cos_i * cos_i) / (eta * eta);
+        float cos_t = std::sqrt(std::max(0.0f, 1.0f - sin2_t));
+        wi = -m_wo * (1.0f / eta) + h * (cos_i / eta - cos_t);
+    }
+    if (m_mat->smooth) {
+        out.weight = reflect ? m_mat->reflection : m_mat->transmission * (1.0f / (eta * eta));
+        out.pdf = reflect ? fr : 1.0f - fr;
+        out.wi = normalize(m_frame.to_world(wi));
+        out.delta = true;
+        return true;
+    }
+    if (reflect ? wi.z <= 0.0f : wi.z >= 0.0f)
+        return false;
+    V3f wi_world = normalize(m_frame.to_world(wi));
+    if ((dot(wi_world, m_ng) > 0.0f) != reflect)
+        return false;
+    float pdf = 0.0f;
+    C3f f = eval_rough_dielectric(m_wo, normalize(wi), pdf);
     if (!(pdf > 0.0f))
         return false;
     out.wi = wi_world;

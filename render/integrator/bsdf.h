@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The ckrender authors.
 //
 // Materials as BSDFs: Lambert, plastic (diffuse + GGX dielectric coat), metal
-// (GGX, Schlick), conductor (GGX, complex Fresnel), smooth dielectric, and a
+// (GGX, Schlick), conductor (GGX, complex Fresnel), smooth or rough (GGX)
+// dielectric, and a
 // simplified Disney. A plain struct with a switch: no virtual calls per sample.
 #pragma once
 
@@ -24,6 +25,7 @@ struct MaterialData {
     C3f reflection{1.0f, 1.0f, 1.0f};
     C3f transmission{1.0f, 1.0f, 1.0f};
     float metallic = 0.0f;
+    bool smooth = false;             ///< Dielectric: delta lobes (roughness ~ 0).
     C3f emission{0.0f, 0.0f, 0.0f};  ///< Constant: radiance emitted.
     bool scatters = true;            ///< False for Constant and for light shapes.
 };
@@ -45,7 +47,7 @@ public:
          const C3f& color);
 
     /// True when every lobe is a delta (no light sampling possible).
-    bool is_delta() const { return m_kind == scene::MaterialKind::Dielectric; }
+    bool is_delta() const { return m_kind == scene::MaterialKind::Dielectric && m_mat->smooth; }
 
     /// f * |cos(wi)| and the solid-angle pdf that sample() would have for wi.
     C3f eval(const V3f& wi, float& pdf) const;
@@ -58,6 +60,8 @@ public:
 
 private:
     C3f eval_local(const V3f& wo, const V3f& wi, float& pdf) const;
+    C3f eval_rough_dielectric(const V3f& wo, const V3f& wi, float& pdf) const;
+    bool sample_dielectric(float u_lobe, float u1, float u2, BsdfSample& out) const;
     float specular_probability() const;
 
     scene::MaterialKind m_kind;
