@@ -18,7 +18,7 @@ Lat-long layout (equirectangular, the layout PxrDomeLight's lightColorMap uses):
 
 Content (linear Rec.709 radiance):
   * sky: a gradient from a pale horizon to a deep-blue zenith, brighter toward the sun;
-  * sun: a Gaussian blob (sigma 2.5 deg) at 35 deg elevation, azimuth u = 0.25,
+  * sun: a Gaussian blob (sigma 4 deg) at 35 deg elevation, azimuth u = 0.25,
     about 3x the sky's irradiance on a horizontal plane, so shadows are clear;
   * ground: dark warm grey below the horizon, darker toward the nadir.
 """
@@ -34,8 +34,8 @@ SAMPLES = os.path.dirname(HERE)
 
 SUN_U = 0.25                  # azimuth of the sun, as a fraction of the width
 SUN_ELEVATION_DEG = 35.0
-SUN_SIGMA_DEG = 2.5
-SUN_PEAK = (420.0, 390.0, 340.0)  # peak radiance of the blob: warm white
+SUN_SIGMA_DEG = 4.0
+SUN_PEAK = (165.0, 152.0, 133.0)  # peak radiance of the blob: warm white
 ZENITH = (0.10, 0.22, 0.60)
 HORIZON = (0.75, 0.85, 1.00)
 GROUND_NEAR = (0.30, 0.26, 0.21)
