@@ -618,7 +618,7 @@ C3f LightSet::infinite_radiance_mis(const V3f& dir, float pdf_bsdf) const
         } else {
             continue;
         }
-        float w = power_heuristic(pdf_bsdf, m_select.pmf(i) * pdf);
+        float w = power_heuristic(pdf_bsdf, selection_pmf(i) * pdf);
         sum += value * w;
     }
     return sum;

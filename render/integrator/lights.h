@@ -88,9 +88,18 @@ public:
     size_t size() const { return m_lights.size(); }
     const LightEntry& light(size_t i) const { return m_lights[i]; }
 
+    /// At most this many lights are all sampled at every vertex; more are chosen
+    /// one at a time by power.
+    static constexpr size_t kSampleAllLimit = 4;
+
+    /// True when next-event estimation samples every light at each vertex.
+    bool sample_all() const { return m_lights.size() <= kSampleAllLimit; }
+
     /// Chooses a light for u in [0,1); returns its index and selection probability.
     size_t choose(float u, float& pmf) const;
-    float selection_pmf(size_t i) const { return m_select.pmf(i); }
+
+    /// Probability that NEE picks light i (1 when every light is sampled).
+    float selection_pmf(size_t i) const { return sample_all() ? 1.0f : m_select.pmf(i); }
 
     /// Samples light i as seen from `p`; false when it contributes nothing.
     bool sample(size_t i, const V3f& p, float u1, float u2, LightSample& out) const;

@@ -179,29 +179,22 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
         float u_b2 = sampler.get_1d();
         float u_rr = sampler.get_1d();
 
-        // Next-event estimation.
+        // Next-event estimation: every light when there are few, else one by power.
         if (!bsdf.is_delta() && lights.size() > 0) {
-            float pmf = 0.0f;
-            size_t li = lights.choose(u_light, pmf);
-            LightSample ls;
-            if (pmf > 0.0f && lights.sample(li, hit.p, u_l1, u_l2, ls)) {
-                float pdf_bsdf = 0.0f;
-                C3f f = bsdf.eval(ls.wi, pdf_bsdf);
-                if (!is_black(f) && !is_black(ls.radiance) && ls.pdf > 0.0f) {
-                    Ray shadow = spawn(hit, ls.wi);
-                    if (std::isfinite(ls.dist)) {
-                        V3f target = hit.p + ls.wi * ls.dist;
-                        shadow.tfar =
-                            ls.dist - 2.0f * (geometry.offset_for(target) + hit.offset);
-                    }
-                    if (!(shadow.tfar > 0.0f) || !geometry.occluded(shadow, kMaskShadow)) {
-                        const LightEntry& light = lights.light(li);
-                        float w = (ls.delta || !light.hittable)
-                                      ? 1.0f
-                                      : power_heuristic(pmf * ls.pdf, pdf_bsdf);
-                        radiance += beta * f * ls.radiance * (w / (pmf * ls.pdf));
-                    }
+            if (lights.sample_all()) {
+                uint32_t base = kFilterDimensions + uint32_t(depth) * kDimensionsPerBounce +
+                                kAllLightsOffset;
+                for (size_t li = 0; li < lights.size(); ++li) {
+                    sampler.set_dimension(base + 2 * uint32_t(li));
+                    float u1 = sampler.get_1d();
+                    float u2 = sampler.get_1d();
+                    radiance += beta * direct_light(li, 1.0f, hit, bsdf, u1, u2);
                 }
+            } else {
+                float pmf = 0.0f;
+                size_t li = lights.choose(u_light, pmf);
+                if (pmf > 0.0f)
+                    radiance += beta * direct_light(li, pmf, hit, bsdf, u_l1, u_l2);
             }
         }
 
@@ -226,6 +219,30 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
         mask = kMaskIndirect;
     }
     return radiance;
+}
+
+C3f PathTracer::direct_light(size_t li, float pmf, const SurfaceHit& hit, const Bsdf& bsdf,
+                             float u1, float u2) const
+{
+    C3f zero(0.0f, 0.0f, 0.0f);
+    LightSample ls;
+    if (!m_lights->sample(li, hit.p, u1, u2, ls) || !(ls.pdf > 0.0f) || is_black(ls.radiance))
+        return zero;
+    float pdf_bsdf = 0.0f;
+    C3f f = bsdf.eval(ls.wi, pdf_bsdf);
+    if (is_black(f))
+        return zero;
+    Ray shadow = spawn(hit, ls.wi);
+    if (std::isfinite(ls.dist)) {
+        V3f target = hit.p + ls.wi * ls.dist;
+        shadow.tfar = ls.dist - 2.0f * (m_geometry->offset_for(target) + hit.offset);
+    }
+    // A light closer than the offsets is taken as unoccluded.
+    if (shadow.tfar > 0.0f && m_geometry->occluded(shadow, kMaskShadow))
+        return zero;
+    const LightEntry& light = m_lights->light(li);
+    float w = (ls.delta || !light.hittable) ? 1.0f : power_heuristic(pmf * ls.pdf, pdf_bsdf);
+    return f * ls.radiance * (w / (pmf * ls.pdf));
 }
 
 PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const

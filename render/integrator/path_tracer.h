@@ -20,8 +20,11 @@ namespace ck::render {
 
 /// Sampler dimensions: the filter uses the first two; each path vertex then
 /// owns a fixed block, so a dimension never depends on what happened earlier.
+/// Block layout: 0 light choice, 1-2 light sample, 3 lobe, 4-5 BSDF direction,
+/// 6 roulette, 7 spare, 8 + 2i and 9 + 2i light i when every light is sampled.
 constexpr uint32_t kFilterDimensions = 2;
-constexpr uint32_t kDimensionsPerBounce = 8;
+constexpr uint32_t kDimensionsPerBounce = 16;
+constexpr uint32_t kAllLightsOffset = 8;
 /// Bounce from which Russian roulette may end a path.
 constexpr int kRouletteDepth = 3;
 
@@ -43,6 +46,10 @@ private:
     C3f trace(Sampler& sampler, Ray ray, float& alpha) const;
     const MaterialData& material_for(const ShapeRecord& shape) const;
     Ray spawn(const SurfaceHit& hit, const V3f& dir) const;
+    /// Next-event estimate for light i (chosen with probability pmf), unweighted
+    /// by the path throughput.
+    C3f direct_light(size_t i, float pmf, const SurfaceHit& hit, const Bsdf& bsdf, float u1,
+                     float u2) const;
 
     Camera m_camera;
     FilterSampler m_filter;

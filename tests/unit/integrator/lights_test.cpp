@@ -165,33 +165,43 @@ double rect_form_factor(double a, double b, double h)
     return 4.0 / (2.0 * kTestPi) * (x / sx * std::atan(y / sx) + y / sy * std::atan(x / sy));
 }
 
-/// Adds a far point light so that light selection probabilities are below 1
-/// (a MIS weight that forgets them is then caught). Returns its contribution.
-/// Area lights below are hidden from the camera, which looks through them.
-double add_side_light(scene::Frame& frame)
+/// Adds `count` grazing point lights around the plane. With more than four
+/// lights in all, NEE chooses one light per vertex, so a MIS weight that forgets
+/// the selection probability is caught; with fewer, every light is sampled.
+/// Returns their summed contribution. Area lights below are hidden from the
+/// camera, which looks through them.
+double add_side_lights(scene::Frame& frame, int count = 4)
 {
-    // Grazing, so that no light or light shape between camera and plane shadows it.
-    scene::Light l = classic(scene::LightKind::Point, "pointlight", C3f(20, 20, 20));
-    l.from = V3f(0, 8, kPlaneZ - 0.5f);
-    frame.world.lights.push_back(l);
-    V3f d = V3f(0, 0, kPlaneZ) - l.from;
-    double dist = d.length();
-    return kRho / kTestPi * 20.0 * (0.5 / dist) / (dist * dist);
+    const V3f spots[4] = {V3f(0, 8, kPlaneZ - 0.5f), V3f(0, -8, kPlaneZ - 0.5f),
+                          V3f(8, 0, kPlaneZ - 0.5f), V3f(-8, 0, kPlaneZ - 0.5f)};
+    double sum = 0;
+    for (int i = 0; i < count; ++i) {
+        scene::Light l = classic(scene::LightKind::Point, "pointlight", C3f(20, 20, 20));
+        l.from = spots[i];
+        frame.world.lights.push_back(l);
+        V3f d = V3f(0, 0, kPlaneZ) - l.from;
+        double dist = d.length();
+        sum += kRho / kTestPi * 20.0 * (0.5 / dist) / (dist * dist);
+    }
+    return sum;
 }
 
 TEST(Lights, RectLightMatchesFormFactor)
 {
     const float h = 1.0f, sx = 3.0f, sy = 2.0f, le = 2.0f;
-    for (bool with_shape : {false, true}) {
+    for (int variant = 0; variant < 3; ++variant) {
+        bool with_shape = variant != 0;
         scene::Frame frame = plane_frame();
-        double side = add_side_light(frame);
+        // Variant 2 has two lights in all: both are sampled at every vertex.
+        double side = add_side_lights(frame, variant == 2 ? 1 : 4);
         scene::Light l = classic(scene::LightKind::Rect, "PxrRectLight", C3f(le, le, le));
         l.camera_visible = false;
         l.light_to_world = face_plus_z() * scale(V3f(sx, sy, 1)) * translate(V3f(0, 0, kPlaneZ - h));
         if (with_shape) {
             // The parser's version: the light's shape is in World::shapes.
             l.emitter = 0;
-            frame.world.emitters.push_back(scene::Emitter{C3f(le, le, le), false, 1});
+            frame.world.emitters.push_back(
+                scene::Emitter{C3f(le, le, le), false, int(frame.world.lights.size())});
             l.shape = add_mesh(frame, quad(V3f(-0.5f, -0.5f, 0), V3f(0.5f, -0.5f, 0),
                                            V3f(0.5f, 0.5f, 0), V3f(-0.5f, 0.5f, 0)),
                                l.light_to_world, -1);
@@ -201,7 +211,7 @@ TEST(Lights, RectLightMatchesFormFactor)
         double expected = kRho * le * rect_form_factor(sx / 2, sy / 2, h) + side;
         double mean, tol;
         measure(frame, 400, mean, tol);
-        EXPECT_NEAR(mean, expected, tol) << "with_shape " << with_shape;
+        EXPECT_NEAR(mean, expected, tol) << "variant " << variant;
     }
 }
 
@@ -222,7 +232,7 @@ TEST(Lights, DiskLightMatchesFormFactor)
 {
     const float h = 1.0f, diameter = 3.0f, le = 2.0f;
     scene::Frame frame = plane_frame();
-    double side = add_side_light(frame);
+    double side = add_side_lights(frame);
     scene::Light l = classic(scene::LightKind::Disk, "PxrDiskLight", C3f(le, le, le));
     l.camera_visible = false;
     l.light_to_world = face_plus_z() * scale(V3f(diameter, diameter, 1)) *
@@ -239,7 +249,7 @@ TEST(Lights, SphereLightMatchesFormFactor)
 {
     const float d = 2.0f, diameter = 1.6f, le = 3.0f;
     scene::Frame frame = plane_frame();
-    double side = add_side_light(frame);
+    double side = add_side_lights(frame);
     scene::Light l = classic(scene::LightKind::Sphere, "PxrSphereLight", C3f(le, le, le));
     l.camera_visible = false;
     l.light_to_world = scale(V3f(diameter, diameter, diameter)) * translate(V3f(0, 0, kPlaneZ - d));
@@ -257,7 +267,7 @@ TEST(Lights, AreaLightSourceMeshAndQuadric)
     // One-sided emissive quad facing +z (its winding), 2 x 2 at distance 1.
     for (bool reversed : {false, true}) {
         scene::Frame frame = plane_frame();
-        double side = add_side_light(frame);
+        double side = add_side_lights(frame);
         frame.world.emitters.push_back(scene::Emitter{C3f(le, le, le), false, -1});
         int s = add_mesh(frame, quad(V3f(-1, -1, 4), V3f(1, -1, 4), V3f(1, 1, 4), V3f(-1, 1, 4)),
                          M44f(), 0);
@@ -272,7 +282,7 @@ TEST(Lights, AreaLightSourceMeshAndQuadric)
     {
         // An emissive quadric sphere, scaled by its transform.
         scene::Frame frame = plane_frame();
-        double side = add_side_light(frame);
+        double side = add_side_lights(frame);
         frame.world.emitters.push_back(scene::Emitter{C3f(le, le, le), false, -1});
         int s = add_sphere(frame, V3f(0, 0, 0), 0.5f, 0);
         frame.world.shapes[size_t(s)].object_to_world =
