@@ -289,7 +289,8 @@ ShapeRecord* add_shape(SceneGeometry::Impl& impl, const scene::World& world,
         size_t nv = mesh.P.size();
         size_t nt = mesh.indices.size() / 3;
         M44f normal_inverse = r.space_to_object;
-        r.P.resize(nv);
+        // One spare vertex: Embree reads the last vertex with a 16-byte load.
+        r.P.resize(nv + 1, V3f(0.0f, 0.0f, 0.0f));
         for (size_t i = 0; i < nv; ++i)
             r.P[i] = xform_point(shape.object_to_world, mesh.P[i]);
         if (mesh.N.size() == nv) {
@@ -308,24 +309,14 @@ ShapeRecord* add_shape(SceneGeometry::Impl& impl, const scene::World& world,
             r.indices[i] = index < nv ? index : 0u;
         }
 
+        // Embree reads the record's own arrays (shared buffers): no second copy.
         geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
         if (!geom)
             return nullptr;
-        auto* vb = static_cast<float*>(rtcSetNewGeometryBuffer(
-            geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), nv));
-        auto* ib = static_cast<uint32_t*>(rtcSetNewGeometryBuffer(
-            geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(uint32_t), nt));
-        if (!vb || !ib) {
-            rtcReleaseGeometry(geom);
-            return nullptr;
-        }
-        for (size_t i = 0; i < nv; ++i) {
-            vb[3 * i + 0] = r.P[i].x;
-            vb[3 * i + 1] = r.P[i].y;
-            vb[3 * i + 2] = r.P[i].z;
-        }
-        for (size_t i = 0; i < nt * 3; ++i)
-            ib[i] = r.indices[i];
+        rtcSetSharedGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3,
+                                   r.P.data(), 0, sizeof(V3f), nv);
+        rtcSetSharedGeometryBuffer(geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                   r.indices.data(), 0, 3 * sizeof(uint32_t), nt);
     } else {
         r.quadric = shape.quadric;
         float thetamax = std::fabs(shape.quadric.thetamax_degrees) * (kPi / 180.0f);
