@@ -9,13 +9,20 @@ namespace {
 const char* error_name(RTCError code)
 {
     switch (code) {
-    case RTC_ERROR_NONE: return "no error";
-    case RTC_ERROR_UNKNOWN: return "unknown error";
-    case RTC_ERROR_INVALID_ARGUMENT: return "invalid argument";
-    case RTC_ERROR_INVALID_OPERATION: return "invalid operation";
-    case RTC_ERROR_OUT_OF_MEMORY: return "out of memory";
-    case RTC_ERROR_UNSUPPORTED_CPU: return "unsupported CPU";
-    case RTC_ERROR_CANCELLED: return "cancelled";
+        case RTC_ERROR_NONE:
+            return "no error";
+        case RTC_ERROR_UNKNOWN:
+            return "unknown error";
+        case RTC_ERROR_INVALID_ARGUMENT:
+            return "invalid argument";
+        case RTC_ERROR_INVALID_OPERATION:
+            return "invalid operation";
+        case RTC_ERROR_OUT_OF_MEMORY:
+            return "out of memory";
+        case RTC_ERROR_UNSUPPORTED_CPU:
+            return "unsupported CPU";
+        case RTC_ERROR_CANCELLED:
+            return "cancelled";
     }
     return "error";
 }
@@ -33,9 +40,8 @@ EmbreeDevice::EmbreeDevice()
     // No config string: Embree picks the ISA; verbose output stays off.
     m_device = rtcNewDevice(nullptr);
     if (!m_device) {
-        m_status = Status(ErrorCode::Internal,
-                          std::string("embree: cannot create device: ") +
-                              error_name(rtcGetDeviceError(nullptr)));
+        m_status = Status(ErrorCode::Internal, std::string("embree: cannot create device: ") +
+                                                   error_name(rtcGetDeviceError(nullptr)));
         return;
     }
     rtcSetDeviceErrorFunction(m_device, &EmbreeDevice::error_callback, this);
@@ -65,7 +71,7 @@ void EmbreeDevice::error_callback(void* user, RTCError code, const char* message
     // Keep the first error: later ones are usually consequences of it.
     if (!self->m_status.is_ok())
         return;
-    ErrorCode ck_code = code == RTC_ERROR_OUT_OF_MEMORY ? ErrorCode::Internal
+    ErrorCode ck_code = code == RTC_ERROR_OUT_OF_MEMORY     ? ErrorCode::Internal
                         : code == RTC_ERROR_UNSUPPORTED_CPU ? ErrorCode::Unsupported
                                                             : ErrorCode::Internal;
     self->m_status = Status(ck_code, std::string("embree: ") + error_name(code) +

@@ -61,19 +61,19 @@ void quadric_object_bounds(const ShapeRecord& s, V3f& lo, V3f& hi)
     const scene::Quadric& q = s.quadric;
     float r = std::fabs(q.radius);
     switch (s.kind) {
-    case scene::ShapeKind::Sphere:
-    case scene::ShapeKind::Cylinder:
-        lo = V3f(-r, -r, std::min(q.zmin, q.zmax));
-        hi = V3f(r, r, std::max(q.zmin, q.zmax));
-        if (s.kind == scene::ShapeKind::Sphere) {
-            lo.z = std::max(lo.z, -r);
-            hi.z = std::min(hi.z, r);
-        }
-        break;
-    default:
-        lo = V3f(-r, -r, q.height);
-        hi = V3f(r, r, q.height);
-        break;
+        case scene::ShapeKind::Sphere:
+        case scene::ShapeKind::Cylinder:
+            lo = V3f(-r, -r, std::min(q.zmin, q.zmax));
+            hi = V3f(r, r, std::max(q.zmin, q.zmax));
+            if (s.kind == scene::ShapeKind::Sphere) {
+                lo.z = std::max(lo.z, -r);
+                hi.z = std::min(hi.z, r);
+            }
+            break;
+        default:
+            lo = V3f(-r, -r, q.height);
+            hi = V3f(r, r, q.height);
+            break;
     }
 }
 
@@ -313,8 +313,8 @@ ShapeRecord* add_shape(SceneGeometry::Impl& impl, const scene::World& world,
         geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
         if (!geom)
             return nullptr;
-        rtcSetSharedGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3,
-                                   r.P.data(), 0, sizeof(V3f), nv);
+        rtcSetSharedGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, r.P.data(),
+                                   0, sizeof(V3f), nv);
         rtcSetSharedGeometryBuffer(geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
                                    r.indices.data(), 0, 3 * sizeof(uint32_t), nt);
     } else {
@@ -361,9 +361,9 @@ SceneGeometry::~SceneGeometry()
     }
 }
 
-Result<std::unique_ptr<SceneGeometry>> SceneGeometry::create(
-    const scene::World& world, const std::vector<scene::Shape>& extra,
-    const std::atomic<bool>* cancel)
+Result<std::unique_ptr<SceneGeometry>> SceneGeometry::create(const scene::World& world,
+                                                             const std::vector<scene::Shape>& extra,
+                                                             const std::atomic<bool>* cancel)
 {
     std::unique_ptr<SceneGeometry> geometry(new SceneGeometry());
     geometry->m_impl = std::make_unique<Impl>();
@@ -396,8 +396,8 @@ Result<std::unique_ptr<SceneGeometry>> SceneGeometry::create(
     for (size_t i = 0; i < total; ++i) {
         const scene::Shape& shape =
             i < world.shapes.size() ? world.shapes[i] : extra[i - world.shapes.size()];
-        impl.top_shapes[i] = add_shape(impl, world, shape, true, top, impl.top_geoms,
-                                       light_of(world, shape));
+        impl.top_shapes[i] =
+            add_shape(impl, world, shape, true, top, impl.top_geoms, light_of(world, shape));
     }
     for (size_t i = 0; i < world.instances.size(); ++i) {
         const scene::Instance& inst = world.instances[i];
@@ -591,17 +591,17 @@ float quadric_area(const ShapeRecord& s)
     const scene::Quadric& q = s.quadric;
     float r = std::fabs(q.radius);
     switch (s.kind) {
-    case scene::ShapeKind::Sphere: {
-        float zlo = std::max(std::min(q.zmin, q.zmax), -r);
-        float zhi = std::min(std::max(q.zmin, q.zmax), r);
-        return s.thetamax * r * std::max(0.0f, zhi - zlo);
-    }
-    case scene::ShapeKind::Cylinder:
-        return s.thetamax * r * std::fabs(q.zmax - q.zmin);
-    case scene::ShapeKind::Disk:
-        return 0.5f * s.thetamax * r * r;
-    default:
-        return 0.0f;
+        case scene::ShapeKind::Sphere: {
+            float zlo = std::max(std::min(q.zmin, q.zmax), -r);
+            float zhi = std::min(std::max(q.zmin, q.zmax), r);
+            return s.thetamax * r * std::max(0.0f, zhi - zlo);
+        }
+        case scene::ShapeKind::Cylinder:
+            return s.thetamax * r * std::fabs(q.zmax - q.zmin);
+        case scene::ShapeKind::Disk:
+            return 0.5f * s.thetamax * r * r;
+        default:
+            return 0.0f;
     }
 }
 
@@ -613,28 +613,28 @@ void sample_quadric(const ShapeRecord& s, float u1, float u2, V3f& p_obj, V3f& n
     float c = std::cos(phi);
     float sn = std::sin(phi);
     switch (s.kind) {
-    case scene::ShapeKind::Sphere: {
-        // Archimedes: z uniform gives uniform area on the sphere.
-        float zlo = std::max(std::min(q.zmin, q.zmax), -r);
-        float zhi = std::min(std::max(q.zmin, q.zmax), r);
-        float z = zlo + u1 * (zhi - zlo);
-        float rho = std::sqrt(std::max(0.0f, r * r - z * z));
-        p_obj = V3f(rho * c, rho * sn, z);
-        n_obj = p_obj;
-        break;
-    }
-    case scene::ShapeKind::Cylinder: {
-        float z = q.zmin + u1 * (q.zmax - q.zmin);
-        p_obj = V3f(r * c, r * sn, z);
-        n_obj = V3f(c, sn, 0.0f);
-        break;
-    }
-    default: {
-        float rho = r * std::sqrt(u1);
-        p_obj = V3f(rho * c, rho * sn, q.height);
-        n_obj = V3f(0.0f, 0.0f, 1.0f);
-        break;
-    }
+        case scene::ShapeKind::Sphere: {
+            // Archimedes: z uniform gives uniform area on the sphere.
+            float zlo = std::max(std::min(q.zmin, q.zmax), -r);
+            float zhi = std::min(std::max(q.zmin, q.zmax), r);
+            float z = zlo + u1 * (zhi - zlo);
+            float rho = std::sqrt(std::max(0.0f, r * r - z * z));
+            p_obj = V3f(rho * c, rho * sn, z);
+            n_obj = p_obj;
+            break;
+        }
+        case scene::ShapeKind::Cylinder: {
+            float z = q.zmin + u1 * (q.zmax - q.zmin);
+            p_obj = V3f(r * c, r * sn, z);
+            n_obj = V3f(c, sn, 0.0f);
+            break;
+        }
+        default: {
+            float rho = r * std::sqrt(u1);
+            p_obj = V3f(rho * c, rho * sn, q.height);
+            n_obj = V3f(0.0f, 0.0f, 1.0f);
+            break;
+        }
     }
 }
 

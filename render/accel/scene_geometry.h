@@ -31,13 +31,13 @@ enum RayMask : unsigned {
 /// holds it (world space for World::shapes, prototype space for prototypes).
 struct ShapeRecord {
     scene::ShapeKind kind = scene::ShapeKind::Mesh;
-    int material = -1;       ///< Index into World::materials, -1 = default material.
-    int emitter = -1;        ///< Index into World::emitters, -1 = not emissive.
-    int light = -1;          ///< World::lights index when this is a Pxr area light's shape.
-    int nee_light = -1;      ///< Index of the sampled light that covers it, -1 = none.
-    bool reverse = false;    ///< Flip the geometric normal.
-    unsigned mask = 0;       ///< RayMask bits this shape is visible to.
-    bool top_level = true;   ///< False inside a prototype.
+    int material = -1;      ///< Index into World::materials, -1 = default material.
+    int emitter = -1;       ///< Index into World::emitters, -1 = not emissive.
+    int light = -1;         ///< World::lights index when this is a Pxr area light's shape.
+    int nee_light = -1;     ///< Index of the sampled light that covers it, -1 = none.
+    bool reverse = false;   ///< Flip the geometric normal.
+    unsigned mask = 0;      ///< RayMask bits this shape is visible to.
+    bool top_level = true;  ///< False inside a prototype.
 
     // Mesh data (positions and normals transformed by object_to_world).
     std::vector<V3f> P;
@@ -48,8 +48,8 @@ struct ShapeRecord {
 
     // Quadric data.
     scene::Quadric quadric;
-    float thetamax = 0.0f;    ///< Radians.
-    M44f object_to_space;     ///< Object to the holding scene's space.
+    float thetamax = 0.0f;  ///< Radians.
+    M44f object_to_space;   ///< Object to the holding scene's space.
     M44f space_to_object;
 };
 

@@ -81,12 +81,12 @@ float FilterSampler::sample_axis(float u, float width, const std::vector<float>&
 V2f FilterSampler::sample(float u1, float u2) const
 {
     switch (m_kind) {
-    case Kind::Box:
-        return V2f((u1 - 0.5f) * m_xwidth, (u2 - 0.5f) * m_ywidth);
-    case Kind::Triangle:
-        return V2f(sample_tent(u1) * 0.5f * m_xwidth, sample_tent(u2) * 0.5f * m_ywidth);
-    case Kind::Tabulated:
-        break;
+        case Kind::Box:
+            return V2f((u1 - 0.5f) * m_xwidth, (u2 - 0.5f) * m_ywidth);
+        case Kind::Triangle:
+            return V2f(sample_tent(u1) * 0.5f * m_xwidth, sample_tent(u2) * 0.5f * m_ywidth);
+        case Kind::Tabulated:
+            break;
     }
     return V2f(sample_axis(u1, m_xwidth, m_xcdf), sample_axis(u2, m_ywidth, m_ycdf));
 }
@@ -101,8 +101,7 @@ Camera::Camera(const scene::Camera& camera, const scene::Image& image)
     // Default screen window from the frame aspect ratio.
     float aspect = image.frame_aspect > 0.0f
                        ? image.frame_aspect
-                       : m_xres * (image.pixel_aspect > 0.0f ? image.pixel_aspect : 1.0f) /
-                             m_yres;
+                       : m_xres * (image.pixel_aspect > 0.0f ? image.pixel_aspect : 1.0f) / m_yres;
     if (camera.screen_window_set) {
         std::copy(camera.screen_window, camera.screen_window + 4, m_window);
     } else if (aspect >= 1.0f) {
@@ -122,8 +121,7 @@ Camera::Camera(const scene::Camera& camera, const scene::Image& image)
     m_far = camera.far_clip > m_near ? camera.far_clip : std::numeric_limits<float>::infinity();
 }
 
-void Camera::generate_ray(float rx, float ry, V3f& org, V3f& dir, float& tnear,
-                          float& tfar) const
+void Camera::generate_ray(float rx, float ry, V3f& org, V3f& dir, float& tnear, float& tfar) const
 {
     // Raster -> screen window: x grows right, y grows up (raster y grows down).
     float sx = m_window[0] + (rx / m_xres) * (m_window[1] - m_window[0]);

@@ -33,7 +33,10 @@ float ggx_lambda(float alpha, const V3f& w)
     return 0.5f * (std::sqrt(1.0f + alpha * alpha * tan2) - 1.0f);
 }
 
-float ggx_g1(float alpha, const V3f& w) { return 1.0f / (1.0f + ggx_lambda(alpha, w)); }
+float ggx_g1(float alpha, const V3f& w)
+{
+    return 1.0f / (1.0f + ggx_lambda(alpha, w));
+}
 
 float ggx_g2(float alpha, const V3f& wo, const V3f& wi)
 {
@@ -46,8 +49,8 @@ V3f ggx_sample_visible(float alpha, const V3f& wo, float u1, float u2)
 {
     V3f vh = normalize(V3f(alpha * wo.x, alpha * wo.y, wo.z));
     float lensq = vh.x * vh.x + vh.y * vh.y;
-    V3f t1 = lensq > 0.0f ? V3f(-vh.y, vh.x, 0.0f) * (1.0f / std::sqrt(lensq))
-                          : V3f(1.0f, 0.0f, 0.0f);
+    V3f t1 =
+        lensq > 0.0f ? V3f(-vh.y, vh.x, 0.0f) * (1.0f / std::sqrt(lensq)) : V3f(1.0f, 0.0f, 0.0f);
     V3f t2 = cross(vh, t1);
     float r = std::sqrt(u1);
     float phi = kTwoPi * u2;
@@ -122,23 +125,23 @@ MaterialData make_material_data(const scene::Material& m)
     d.metallic = clamp01(m.metallic);
     d.smooth = r <= kSmoothRoughness;
     switch (m.kind) {
-    case scene::MaterialKind::Constant:
-        d.emission = m.diffuse_color * m.opacity;
-        d.scatters = false;
-        break;
-    case scene::MaterialKind::Conductor:
-        // The tint: specular_color when given, else white.
-        if (is_black(d.specular))
-            d.specular = C3f(1.0f, 1.0f, 1.0f);
-        break;
-    case scene::MaterialKind::Disney: {
-        // F0 blends from a dielectric's 0.08 * specular to the base colour.
-        C3f dielectric(0.08f * m.specular, 0.08f * m.specular, 0.08f * m.specular);
-        d.specular = dielectric * (1.0f - d.metallic) + m.diffuse_color * d.metallic;
-        break;
-    }
-    default:
-        break;
+        case scene::MaterialKind::Constant:
+            d.emission = m.diffuse_color * m.opacity;
+            d.scatters = false;
+            break;
+        case scene::MaterialKind::Conductor:
+            // The tint: specular_color when given, else white.
+            if (is_black(d.specular))
+                d.specular = C3f(1.0f, 1.0f, 1.0f);
+            break;
+        case scene::MaterialKind::Disney: {
+            // F0 blends from a dielectric's 0.08 * specular to the base colour.
+            C3f dielectric(0.08f * m.specular, 0.08f * m.specular, 0.08f * m.specular);
+            d.specular = dielectric * (1.0f - d.metallic) + m.diffuse_color * d.metallic;
+            break;
+        }
+        default:
+            break;
     }
     return d;
 }
@@ -177,21 +180,21 @@ float Bsdf::specular_probability() const
     float ws = 0.0f;
     float wd = 0.0f;
     switch (m_kind) {
-    case scene::MaterialKind::Plastic: {
-        float f = fresnel_dielectric(m_wo.z, kPlasticIor);
-        ws = luminance(m_mat->specular) * f;
-        wd = luminance(m_diffuse) * (1.0f - f);
-        break;
-    }
-    case scene::MaterialKind::Disney:
-        ws = luminance(schlick(m_f0, m_wo.z));
-        wd = luminance(m_diffuse);
-        break;
-    case scene::MaterialKind::Metal:
-    case scene::MaterialKind::Conductor:
-        return 1.0f;
-    default:
-        return 0.0f;
+        case scene::MaterialKind::Plastic: {
+            float f = fresnel_dielectric(m_wo.z, kPlasticIor);
+            ws = luminance(m_mat->specular) * f;
+            wd = luminance(m_diffuse) * (1.0f - f);
+            break;
+        }
+        case scene::MaterialKind::Disney:
+            ws = luminance(schlick(m_f0, m_wo.z));
+            wd = luminance(m_diffuse);
+            break;
+        case scene::MaterialKind::Metal:
+        case scene::MaterialKind::Conductor:
+            return 1.0f;
+        default:
+            return 0.0f;
     }
     if (ws <= 0.0f)
         return 0.0f;
@@ -220,18 +223,18 @@ C3f Bsdf::eval_local(const V3f& wo, const V3f& wi, float& pdf) const
     float common = d * g2 / (4.0f * wo.z);  // times F gives f * cos(wi)
     C3f fresnel(0.0f);
     switch (m_kind) {
-    case scene::MaterialKind::Plastic:
-        fresnel = m_mat->specular * fresnel_dielectric(cos_oh, kPlasticIor);
-        break;
-    case scene::MaterialKind::Metal:
-    case scene::MaterialKind::Disney:
-        fresnel = schlick(m_f0, cos_oh);
-        break;
-    case scene::MaterialKind::Conductor:
-        fresnel = fresnel_conductor(cos_oh, m_mat->eta, m_mat->kappa) * m_mat->specular;
-        break;
-    default:
-        return f;
+        case scene::MaterialKind::Plastic:
+            fresnel = m_mat->specular * fresnel_dielectric(cos_oh, kPlasticIor);
+            break;
+        case scene::MaterialKind::Metal:
+        case scene::MaterialKind::Disney:
+            fresnel = schlick(m_f0, cos_oh);
+            break;
+        case scene::MaterialKind::Conductor:
+            fresnel = fresnel_conductor(cos_oh, m_mat->eta, m_mat->kappa) * m_mat->specular;
+            break;
+        default:
+            return f;
     }
     f = fresnel * common;
     pdf = m_spec_prob * spec_pdf;
@@ -239,8 +242,7 @@ C3f Bsdf::eval_local(const V3f& wo, const V3f& wi, float& pdf) const
     // Diffuse base under the coat.
     if (m_kind == scene::MaterialKind::Plastic || m_kind == scene::MaterialKind::Disney) {
         float coat = m_kind == scene::MaterialKind::Plastic
-                         ? max_component(m_mat->specular) *
-                               fresnel_dielectric(wo.z, kPlasticIor)
+                         ? max_component(m_mat->specular) * fresnel_dielectric(wo.z, kPlasticIor)
                          : 0.0f;
         f += m_diffuse * ((1.0f - std::min(1.0f, coat)) * wi.z * kInvPi);
         pdf += (1.0f - m_spec_prob) * pdf_diffuse;

@@ -33,8 +33,8 @@ struct MaterialData {
 MaterialData make_material_data(const scene::Material& material);
 
 struct BsdfSample {
-    V3f wi{0.0f, 0.0f, 1.0f};        ///< World direction, unit.
-    C3f weight{0.0f, 0.0f, 0.0f};    ///< f * |cos| / pdf.
+    V3f wi{0.0f, 0.0f, 1.0f};      ///< World direction, unit.
+    C3f weight{0.0f, 0.0f, 0.0f};  ///< f * |cos| / pdf.
     float pdf = 0.0f;
     bool delta = false;
 };
@@ -70,7 +70,7 @@ private:
     V3f m_ng{0.0f, 0.0f, 1.0f};  ///< Geometric normal flipped to wo's side (reflective materials).
     V3f m_wo{0.0f, 0.0f, 1.0f};  ///< Local wo.
     C3f m_diffuse{0.0f, 0.0f, 0.0f};  ///< Diffuse albedo with vertex colour.
-    C3f m_f0{0.0f, 0.0f, 0.0f};  ///< Metal / Disney F0.
+    C3f m_f0{0.0f, 0.0f, 0.0f};       ///< Metal / Disney F0.
     float m_spec_prob = 0.0f;
     bool m_entering = true;  ///< Dielectric: wo is on the side ng points to.
 };

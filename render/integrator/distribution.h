@@ -59,7 +59,7 @@ private:
     int m_width = 0;
     int m_height = 0;
     std::vector<Distribution1D> m_rows;  ///< Conditional p(u | v).
-    Distribution1D m_marginal;          ///< p(v).
+    Distribution1D m_marginal;           ///< p(v).
 };
 
 }  // namespace ck::render

@@ -21,7 +21,10 @@ constexpr int kDomeGridHeight = 256;
 /// Share of light selection that is uniform rather than power-based.
 constexpr float kUniformSelection = 0.2f;
 
-bool is_pxr(const std::string& shader) { return shader.compare(0, 3, "Pxr") == 0; }
+bool is_pxr(const std::string& shader)
+{
+    return shader.compare(0, 3, "Pxr") == 0;
+}
 
 float smoothstep(float lo, float hi, float x)
 {
@@ -81,8 +84,8 @@ Status load_dome_map(OIIO::TextureSystem* ts, const std::string& path, DomeMap& 
     // The grid for importance sampling: block averages of the full image.
     OIIO::ImageBuf buf(path);
     if (!buf.read(0, 0, true, OIIO::TypeDesc::FLOAT))
-        return Status(ErrorCode::Io, "cannot read dome light map \"" + path + "\": " +
-                                         buf.geterror());
+        return Status(ErrorCode::Io,
+                      "cannot read dome light map \"" + path + "\": " + buf.geterror());
     const OIIO::ImageSpec& spec = buf.spec();
     int w = spec.width;
     int h = spec.height;
@@ -90,10 +93,9 @@ Status load_dome_map(OIIO::TextureSystem* ts, const std::string& path, DomeMap& 
     if (w <= 0 || h <= 0 || nc <= 0)
         return Status(ErrorCode::Corrupt, "dome light map \"" + path + "\" is empty");
     std::vector<float> pixels(size_t(w) * size_t(h) * size_t(nc));
-    if (!buf.get_pixels(OIIO::ROI(0, w, 0, h, 0, 1, 0, nc), OIIO::TypeDesc::FLOAT,
-                        pixels.data()))
-        return Status(ErrorCode::Io, "cannot read dome light map \"" + path + "\": " +
-                                         buf.geterror());
+    if (!buf.get_pixels(OIIO::ROI(0, w, 0, h, 0, 1, 0, nc), OIIO::TypeDesc::FLOAT, pixels.data()))
+        return Status(ErrorCode::Io,
+                      "cannot read dome light map \"" + path + "\": " + buf.geterror());
     int gw = std::min(w, kDomeGridWidth);
     int gh = std::min(h, kDomeGridHeight);
     std::vector<double> sums(size_t(gw) * size_t(gh), 0.0);
@@ -135,8 +137,8 @@ Status load_dome_map(OIIO::TextureSystem* ts, const std::string& path, DomeMap& 
     map.channels = nc >= 3 ? 3 : 1;
     map.handle = ts->get_texture_handle(map.path);
     if (!map.handle)
-        return Status(ErrorCode::Io, "cannot open dome light map \"" + path + "\": " +
-                                         ts->geterror());
+        return Status(ErrorCode::Io,
+                      "cannot open dome light map \"" + path + "\": " + ts->geterror());
     return Status::ok();
 }
 
@@ -163,95 +165,94 @@ Result<std::unique_ptr<LightSet>> LightSet::create(const scene::World& world,
         const M44f& l2w = src.light_to_world;
         float p = 0.0f;
         switch (src.kind) {
-        case scene::LightKind::Ambient:
-            set->m_ambient += src.color;
-            continue;
-        case scene::LightKind::Dome: {
-            e.type = LightType::Dome;
-            e.hittable = true;
-            float mean = 1.0f;
-            if (!src.map.empty()) {
-                if (!set->m_textures) {
-                    set->m_textures = std::make_unique<Textures>();
-                    set->m_textures->system = OIIO::TextureSystem::create(false);
-                    // Full resolution only and no automatic MIP generation: lookups
-                    // are plain bilinear and identical on every call.
-                    set->m_textures->system->attribute("automip", 0);
-                }
-                auto map = std::make_unique<DomeMap>();
-                Status st = load_dome_map(set->m_textures->system, src.map, *map);
-                if (!st.is_ok())
-                    return Status(st.code(), src.loc.str() + ": " + st.message());
-                mean = map->mean_luminance;
-                e.map = map.get();
-                set->m_maps.push_back(std::move(map));
-            }
-            p = luminance(src.color) * mean * kPi * kPi * radius * radius;
-            break;
-        }
-        case scene::LightKind::Rect:
-        case scene::LightKind::Disk: {
-            e.type = src.kind == scene::LightKind::Rect ? LightType::Rect : LightType::Disk;
-            e.center = xform_point(l2w, V3f(0.0f, 0.0f, 0.0f));
-            e.ex = xform_vector(l2w, V3f(1.0f, 0.0f, 0.0f));
-            e.ey = xform_vector(l2w, V3f(0.0f, 1.0f, 0.0f));
-            // Emits toward light-space -Z.
-            e.normal = -normalize(xform_normal(e.world_to_light, V3f(0.0f, 0.0f, 1.0f)));
-            float a = length(cross(e.ex, e.ey));
-            e.area = src.kind == scene::LightKind::Rect ? a : 0.25f * kPi * a;
-            p = luminance(src.color) * e.area * kPi;
-            break;
-        }
-        case scene::LightKind::Sphere: {
-            e.type = LightType::Sphere;
-            e.center = xform_point(l2w, V3f(0.0f, 0.0f, 0.0f));
-            // Uniform scale assumed: the radius is 0.5 times the mean axis length.
-            float sx = length(xform_vector(l2w, V3f(1.0f, 0.0f, 0.0f)));
-            float sy = length(xform_vector(l2w, V3f(0.0f, 1.0f, 0.0f)));
-            float sz = length(xform_vector(l2w, V3f(0.0f, 0.0f, 1.0f)));
-            e.radius = 0.5f * (sx + sy + sz) / 3.0f;
-            e.area = 4.0f * kPi * e.radius * e.radius;
-            p = luminance(src.color) * e.area * kPi;
-            break;
-        }
-        case scene::LightKind::Distant: {
-            e.type = LightType::Distant;
-            V3f travel = is_pxr(src.shader) ? xform_vector(l2w, V3f(0.0f, 0.0f, -1.0f))
-                                            : xform_vector(l2w, src.to - src.from);
-            e.to_light = -normalize(travel);
-            float half = 0.5f * std::max(0.0f, src.angle_extent_degrees) * kPi / 180.0f;
-            if (half > 0.0f) {
-                e.cos_max = std::cos(half);
-                float s = std::sin(half);
-                e.one_minus_cos_max = s * s / (1.0f + e.cos_max);
-                // Irradiance at normal incidence E = L * pi * sin^2(half).
-                e.color = src.color * (1.0f / (kPi * s * s));
+            case scene::LightKind::Ambient:
+                set->m_ambient += src.color;
+                continue;
+            case scene::LightKind::Dome: {
+                e.type = LightType::Dome;
                 e.hittable = true;
+                float mean = 1.0f;
+                if (!src.map.empty()) {
+                    if (!set->m_textures) {
+                        set->m_textures = std::make_unique<Textures>();
+                        set->m_textures->system = OIIO::TextureSystem::create(false);
+                        // Full resolution only and no automatic MIP generation: lookups
+                        // are plain bilinear and identical on every call.
+                        set->m_textures->system->attribute("automip", 0);
+                    }
+                    auto map = std::make_unique<DomeMap>();
+                    Status st = load_dome_map(set->m_textures->system, src.map, *map);
+                    if (!st.is_ok())
+                        return Status(st.code(), src.loc.str() + ": " + st.message());
+                    mean = map->mean_luminance;
+                    e.map = map.get();
+                    set->m_maps.push_back(std::move(map));
+                }
+                p = luminance(src.color) * mean * kPi * kPi * radius * radius;
+                break;
             }
-            p = luminance(src.color) * kPi * radius * radius;
-            break;
-        }
-        case scene::LightKind::Point:
-        case scene::LightKind::Spot: {
-            e.type = src.kind == scene::LightKind::Point ? LightType::Point : LightType::Spot;
-            e.center = xform_point(l2w, src.from);
-            p = luminance(src.color) * 4.0f * kPi;
-            if (e.type == LightType::Spot) {
-                e.axis = normalize(xform_vector(l2w, src.to - src.from));
-                float outer = src.cone_angle_degrees * kPi / 180.0f;
-                float inner = (src.cone_angle_degrees - src.cone_delta_angle_degrees) * kPi /
-                              180.0f;
-                e.cos_outer = std::cos(outer);
-                e.cos_inner = std::cos(std::max(0.0f, inner));
-                e.beam = src.beam_distribution;
-                p = luminance(src.color) * kTwoPi * (1.0f - 0.5f * (e.cos_outer + e.cos_inner));
+            case scene::LightKind::Rect:
+            case scene::LightKind::Disk: {
+                e.type = src.kind == scene::LightKind::Rect ? LightType::Rect : LightType::Disk;
+                e.center = xform_point(l2w, V3f(0.0f, 0.0f, 0.0f));
+                e.ex = xform_vector(l2w, V3f(1.0f, 0.0f, 0.0f));
+                e.ey = xform_vector(l2w, V3f(0.0f, 1.0f, 0.0f));
+                // Emits toward light-space -Z.
+                e.normal = -normalize(xform_normal(e.world_to_light, V3f(0.0f, 0.0f, 1.0f)));
+                float a = length(cross(e.ex, e.ey));
+                e.area = src.kind == scene::LightKind::Rect ? a : 0.25f * kPi * a;
+                p = luminance(src.color) * e.area * kPi;
+                break;
             }
-            break;
-        }
+            case scene::LightKind::Sphere: {
+                e.type = LightType::Sphere;
+                e.center = xform_point(l2w, V3f(0.0f, 0.0f, 0.0f));
+                // Uniform scale assumed: the radius is 0.5 times the mean axis length.
+                float sx = length(xform_vector(l2w, V3f(1.0f, 0.0f, 0.0f)));
+                float sy = length(xform_vector(l2w, V3f(0.0f, 1.0f, 0.0f)));
+                float sz = length(xform_vector(l2w, V3f(0.0f, 0.0f, 1.0f)));
+                e.radius = 0.5f * (sx + sy + sz) / 3.0f;
+                e.area = 4.0f * kPi * e.radius * e.radius;
+                p = luminance(src.color) * e.area * kPi;
+                break;
+            }
+            case scene::LightKind::Distant: {
+                e.type = LightType::Distant;
+                V3f travel = is_pxr(src.shader) ? xform_vector(l2w, V3f(0.0f, 0.0f, -1.0f))
+                                                : xform_vector(l2w, src.to - src.from);
+                e.to_light = -normalize(travel);
+                float half = 0.5f * std::max(0.0f, src.angle_extent_degrees) * kPi / 180.0f;
+                if (half > 0.0f) {
+                    e.cos_max = std::cos(half);
+                    float s = std::sin(half);
+                    e.one_minus_cos_max = s * s / (1.0f + e.cos_max);
+                    // Irradiance at normal incidence E = L * pi * sin^2(half).
+                    e.color = src.color * (1.0f / (kPi * s * s));
+                    e.hittable = true;
+                }
+                p = luminance(src.color) * kPi * radius * radius;
+                break;
+            }
+            case scene::LightKind::Point:
+            case scene::LightKind::Spot: {
+                e.type = src.kind == scene::LightKind::Point ? LightType::Point : LightType::Spot;
+                e.center = xform_point(l2w, src.from);
+                p = luminance(src.color) * 4.0f * kPi;
+                if (e.type == LightType::Spot) {
+                    e.axis = normalize(xform_vector(l2w, src.to - src.from));
+                    float outer = src.cone_angle_degrees * kPi / 180.0f;
+                    float inner =
+                        (src.cone_angle_degrees - src.cone_delta_angle_degrees) * kPi / 180.0f;
+                    e.cos_outer = std::cos(outer);
+                    e.cos_inner = std::cos(std::max(0.0f, inner));
+                    e.beam = src.beam_distribution;
+                    p = luminance(src.color) * kTwoPi * (1.0f - 0.5f * (e.cos_outer + e.cos_inner));
+                }
+                break;
+            }
         }
         // Rect/disk/sphere lights are hittable through their shape.
-        if (e.type == LightType::Rect || e.type == LightType::Disk ||
-            e.type == LightType::Sphere) {
+        if (e.type == LightType::Rect || e.type == LightType::Disk || e.type == LightType::Sphere) {
             int shape_index = li < light_shapes.size() ? light_shapes[li] : -1;
             const ShapeRecord* shape =
                 shape_index >= 0 ? geometry.top_shape(size_t(shape_index)) : nullptr;
@@ -320,8 +321,8 @@ Result<std::unique_ptr<LightSet>> LightSet::create(const scene::World& world,
         std::vector<float> weights(power.size());
         for (size_t i = 0; i < power.size(); ++i) {
             double share = total > 0.0 ? double(power[i]) / total : 0.0;
-            weights[i] = float((1.0 - kUniformSelection) * share +
-                               kUniformSelection / double(power.size()));
+            weights[i] =
+                float((1.0 - kUniformSelection) * share + kUniformSelection / double(power.size()));
         }
         set->m_select = Distribution1D(weights);
     }
@@ -335,11 +336,12 @@ size_t LightSet::choose(float u, float& pmf) const
     return i;
 }
 
-C3f LightSet::dome_radiance(const LightEntry& light, const V3f& dir, float* pdf) const
+C3f LightSet::dome_radiance(const LightEntry& light, const V3f& dir, const V3f& n, float* pdf) const
 {
     if (!light.map) {
+        // Constant domes are sampled cosine-weighted around the shading point's normal.
         if (pdf)
-            *pdf = kInv4Pi;
+            *pdf = std::max(0.0f, dot(dir, n)) * kInvPi;
         return light.color;
     }
     V3f d = normalize(xform_vector(light.world_to_light, dir));
@@ -354,168 +356,170 @@ C3f LightSet::dome_radiance(const LightEntry& light, const V3f& dir, float* pdf)
     OIIO::TextureSystem* ts = m_textures->system;
     ts->texture(light.map->handle, ts->get_perthread_info(nullptr), opt, u, v, 0.0f, 0.0f, 0.0f,
                 0.0f, light.map->channels, rgb);
-    C3f value = light.map->channels == 3 ? C3f(rgb[0], rgb[1], rgb[2])
-                                         : C3f(rgb[0], rgb[0], rgb[0]);
+    C3f value =
+        light.map->channels == 3 ? C3f(rgb[0], rgb[1], rgb[2]) : C3f(rgb[0], rgb[0], rgb[0]);
     if (pdf) {
         float sin_theta = std::sin(v * kPi);
-        *pdf = sin_theta > 0.0f
-                   ? light.map->distribution.pdf(u, v) / (2.0f * kPi * kPi * sin_theta)
-                   : 0.0f;
+        *pdf = sin_theta > 0.0f ? light.map->distribution.pdf(u, v) / (2.0f * kPi * kPi * sin_theta)
+                                : 0.0f;
     }
     return light.color * value;
 }
 
-bool LightSet::sample(size_t i, const V3f& p, float u1, float u2, LightSample& out) const
+bool LightSet::sample(size_t i, const V3f& p, const V3f& n, float u1, float u2,
+                      LightSample& out) const
 {
     const LightEntry& l = m_lights[i];
     out.delta = false;
     switch (l.type) {
-    case LightType::Dome: {
-        if (l.map) {
-            float u, v, pdf_uv;
-            l.map->distribution.sample(u1, u2, u, v, pdf_uv);
-            float sin_theta = std::sin(v * kPi);
-            if (!(pdf_uv > 0.0f) || sin_theta <= 0.0f)
-                return false;
-            V3f d = latlong_to_direction(u, v);
-            out.wi = normalize(xform_vector(l.light_to_world, d));
-            float pdf_unused = 0.0f;
-            out.radiance = dome_radiance(l, out.wi, &pdf_unused);
-            out.pdf = pdf_uv / (2.0f * kPi * kPi * sin_theta);
-        } else {
-            out.wi = sample_uniform_sphere(u1, u2);
-            out.radiance = l.color;
-            out.pdf = kInv4Pi;
+        case LightType::Dome: {
+            if (l.map) {
+                float u, v, pdf_uv;
+                l.map->distribution.sample(u1, u2, u, v, pdf_uv);
+                float sin_theta = std::sin(v * kPi);
+                if (!(pdf_uv > 0.0f) || sin_theta <= 0.0f)
+                    return false;
+                V3f d = latlong_to_direction(u, v);
+                out.wi = normalize(xform_vector(l.light_to_world, d));
+                out.radiance = dome_radiance(l, out.wi, n, nullptr);
+                out.pdf = pdf_uv / (2.0f * kPi * kPi * sin_theta);
+            } else {
+                V3f local = sample_cosine_hemisphere(u1, u2);
+                out.wi = normalize(Frame3(n).to_world(local));
+                out.radiance = l.color;
+                out.pdf = std::max(0.0f, dot(out.wi, n)) * kInvPi;
+                if (!(out.pdf > 0.0f))
+                    return false;
+            }
+            out.dist = kInf;
+            return true;
         }
-        out.dist = kInf;
-        return true;
-    }
-    case LightType::Distant: {
-        out.dist = kInf;
-        if (l.cos_max >= 1.0f) {
-            out.wi = l.to_light;
+        case LightType::Distant: {
+            out.dist = kInf;
+            if (l.cos_max >= 1.0f) {
+                out.wi = l.to_light;
+                out.radiance = l.color;
+                out.pdf = 1.0f;
+                out.delta = true;
+                return true;
+            }
+            V3f local = sample_uniform_cone(u1, u2, l.cos_max);
+            out.wi = normalize(Frame3(l.to_light).to_world(local));
             out.radiance = l.color;
+            out.pdf = 1.0f / (kTwoPi * l.one_minus_cos_max);
+            return true;
+        }
+        case LightType::Point:
+        case LightType::Spot: {
+            V3f d = l.center - p;
+            float d2 = dot(d, d);
+            if (d2 <= 0.0f)
+                return false;
+            float dist = std::sqrt(d2);
+            out.wi = d * (1.0f / dist);
+            out.dist = dist;
+            out.radiance = l.color * (1.0f / d2);
+            if (l.type == LightType::Spot) {
+                float cos_a = -dot(out.wi, l.axis);
+                if (cos_a <= 0.0f)
+                    return false;
+                float atten = std::pow(cos_a, l.beam) * smoothstep(l.cos_outer, l.cos_inner, cos_a);
+                if (atten <= 0.0f)
+                    return false;
+                out.radiance *= atten;
+            }
             out.pdf = 1.0f;
             out.delta = true;
             return true;
         }
-        V3f local = sample_uniform_cone(u1, u2, l.cos_max);
-        out.wi = normalize(Frame3(l.to_light).to_world(local));
-        out.radiance = l.color;
-        out.pdf = 1.0f / (kTwoPi * l.one_minus_cos_max);
-        return true;
-    }
-    case LightType::Point:
-    case LightType::Spot: {
-        V3f d = l.center - p;
-        float d2 = dot(d, d);
-        if (d2 <= 0.0f)
-            return false;
-        float dist = std::sqrt(d2);
-        out.wi = d * (1.0f / dist);
-        out.dist = dist;
-        out.radiance = l.color * (1.0f / d2);
-        if (l.type == LightType::Spot) {
-            float cos_a = -dot(out.wi, l.axis);
-            if (cos_a <= 0.0f)
+        case LightType::Rect:
+        case LightType::Disk: {
+            V3f q;
+            if (l.type == LightType::Rect) {
+                q = l.center + l.ex * (u1 - 0.5f) + l.ey * (u2 - 0.5f);
+            } else {
+                V2f d = sample_concentric_disk(u1, u2);
+                q = l.center + l.ex * (0.5f * d.x) + l.ey * (0.5f * d.y);
+            }
+            V3f d = q - p;
+            float d2 = dot(d, d);
+            if (d2 <= 0.0f)
                 return false;
-            float atten = std::pow(cos_a, l.beam) * smoothstep(l.cos_outer, l.cos_inner, cos_a);
-            if (atten <= 0.0f)
+            float dist = std::sqrt(d2);
+            out.wi = d * (1.0f / dist);
+            float cos_l = -dot(out.wi, l.normal);
+            if (cos_l <= 0.0f)
                 return false;
-            out.radiance *= atten;
+            out.dist = dist;
+            out.radiance = l.color;
+            out.pdf = d2 / (l.area * cos_l);
+            return true;
         }
-        out.pdf = 1.0f;
-        out.delta = true;
-        return true;
-    }
-    case LightType::Rect:
-    case LightType::Disk: {
-        V3f q;
-        if (l.type == LightType::Rect) {
-            q = l.center + l.ex * (u1 - 0.5f) + l.ey * (u2 - 0.5f);
-        } else {
-            V2f d = sample_concentric_disk(u1, u2);
-            q = l.center + l.ex * (0.5f * d.x) + l.ey * (0.5f * d.y);
+        case LightType::Sphere: {
+            V3f d = l.center - p;
+            float dc2 = dot(d, d);
+            float r2 = l.radius * l.radius;
+            if (dc2 <= r2)
+                return false;  // Inside: only the back (non-emitting) side is visible.
+            float dc = std::sqrt(dc2);
+            float sin2_max = r2 / dc2;
+            float cos_max = std::sqrt(std::max(0.0f, 1.0f - sin2_max));
+            float one_minus = sin2_max / (1.0f + cos_max);
+            float cos_t = 1.0f - u1 * one_minus;
+            float sin2_t = std::max(0.0f, 1.0f - cos_t * cos_t);
+            float phi = kTwoPi * u2;
+            float sin_t = std::sqrt(sin2_t);
+            V3f local(sin_t * std::cos(phi), sin_t * std::sin(phi), cos_t);
+            out.wi = normalize(Frame3(d * (1.0f / dc)).to_world(local));
+            float ds = dc * cos_t - std::sqrt(std::max(0.0f, r2 - dc2 * sin2_t));
+            out.dist = std::max(0.0f, ds);
+            out.radiance = l.color;
+            out.pdf = 1.0f / (kTwoPi * one_minus);
+            return true;
         }
-        V3f d = q - p;
-        float d2 = dot(d, d);
-        if (d2 <= 0.0f)
-            return false;
-        float dist = std::sqrt(d2);
-        out.wi = d * (1.0f / dist);
-        float cos_l = -dot(out.wi, l.normal);
-        if (cos_l <= 0.0f)
-            return false;
-        out.dist = dist;
-        out.radiance = l.color;
-        out.pdf = d2 / (l.area * cos_l);
-        return true;
-    }
-    case LightType::Sphere: {
-        V3f d = l.center - p;
-        float dc2 = dot(d, d);
-        float r2 = l.radius * l.radius;
-        if (dc2 <= r2)
-            return false;  // Inside: only the back (non-emitting) side is visible.
-        float dc = std::sqrt(dc2);
-        float sin2_max = r2 / dc2;
-        float cos_max = std::sqrt(std::max(0.0f, 1.0f - sin2_max));
-        float one_minus = sin2_max / (1.0f + cos_max);
-        float cos_t = 1.0f - u1 * one_minus;
-        float sin2_t = std::max(0.0f, 1.0f - cos_t * cos_t);
-        float phi = kTwoPi * u2;
-        float sin_t = std::sqrt(sin2_t);
-        V3f local(sin_t * std::cos(phi), sin_t * std::sin(phi), cos_t);
-        out.wi = normalize(Frame3(d * (1.0f / dc)).to_world(local));
-        float ds = dc * cos_t - std::sqrt(std::max(0.0f, r2 - dc2 * sin2_t));
-        out.dist = std::max(0.0f, ds);
-        out.radiance = l.color;
-        out.pdf = 1.0f / (kTwoPi * one_minus);
-        return true;
-    }
-    case LightType::Shape: {
-        const ShapeRecord& s = *l.shape;
-        V3f q(0.0f), n(0.0f);
-        float pdf_area;
-        if (s.kind == scene::ShapeKind::Mesh) {
-            float remapped = 0.0f;
-            size_t t = l.triangles.sample_discrete(u1, &remapped);
-            float su = std::sqrt(remapped);
-            float b1 = 1.0f - su;
-            float b2 = u2 * su;
-            const V3f& p0 = s.P[s.indices[3 * t]];
-            const V3f& p1 = s.P[s.indices[3 * t + 1]];
-            const V3f& p2 = s.P[s.indices[3 * t + 2]];
-            q = p0 * (1.0f - b1 - b2) + p1 * b1 + p2 * b2;
-            n = normalize(cross(p1 - p0, p2 - p0));
-            pdf_area = 1.0f / l.area;
-        } else {
-            V3f po(0.0f), no(0.0f);
-            sample_quadric(s, u1, u2, po, no);
-            q = xform_point(s.object_to_space, po);
-            V3f nw = xform_normal(s.space_to_object, normalize(no));
-            float jac = l.det * length(nw);
-            n = normalize(nw);
-            pdf_area = 1.0f / (l.quadric_area * jac);
+        case LightType::Shape: {
+            const ShapeRecord& s = *l.shape;
+            V3f q(0.0f), nl(0.0f);
+            float pdf_area;
+            if (s.kind == scene::ShapeKind::Mesh) {
+                float remapped = 0.0f;
+                size_t t = l.triangles.sample_discrete(u1, &remapped);
+                float su = std::sqrt(remapped);
+                float b1 = 1.0f - su;
+                float b2 = u2 * su;
+                const V3f& p0 = s.P[s.indices[3 * t]];
+                const V3f& p1 = s.P[s.indices[3 * t + 1]];
+                const V3f& p2 = s.P[s.indices[3 * t + 2]];
+                q = p0 * (1.0f - b1 - b2) + p1 * b1 + p2 * b2;
+                nl = normalize(cross(p1 - p0, p2 - p0));
+                pdf_area = 1.0f / l.area;
+            } else {
+                V3f po(0.0f), no(0.0f);
+                sample_quadric(s, u1, u2, po, no);
+                q = xform_point(s.object_to_space, po);
+                V3f nw = xform_normal(s.space_to_object, normalize(no));
+                float jac = l.det * length(nw);
+                nl = normalize(nw);
+                pdf_area = 1.0f / (l.quadric_area * jac);
+            }
+            if (s.reverse)
+                nl = -nl;
+            V3f d = q - p;
+            float d2 = dot(d, d);
+            if (d2 <= 0.0f)
+                return false;
+            float dist = std::sqrt(d2);
+            out.wi = d * (1.0f / dist);
+            float cos_l = -dot(out.wi, nl);
+            if (l.two_sided)
+                cos_l = std::fabs(cos_l);
+            if (cos_l <= 0.0f)
+                return false;
+            out.dist = dist;
+            out.radiance = l.color;
+            out.pdf = pdf_area * d2 / cos_l;
+            return true;
         }
-        if (s.reverse)
-            n = -n;
-        V3f d = q - p;
-        float d2 = dot(d, d);
-        if (d2 <= 0.0f)
-            return false;
-        float dist = std::sqrt(d2);
-        out.wi = d * (1.0f / dist);
-        float cos_l = -dot(out.wi, n);
-        if (l.two_sided)
-            cos_l = std::fabs(cos_l);
-        if (cos_l <= 0.0f)
-            return false;
-        out.dist = dist;
-        out.radiance = l.color;
-        out.pdf = pdf_area * d2 / cos_l;
-        return true;
-    }
     }
     return false;
 }
@@ -548,40 +552,40 @@ float LightSet::pdf_hit(size_t i, const V3f& ref, const SurfaceHit& hit) const
         return 0.0f;
     V3f wi = d * (1.0f / std::sqrt(d2));
     switch (l.type) {
-    case LightType::Rect:
-    case LightType::Disk: {
-        float cos_l = -dot(wi, l.normal);
-        return cos_l > 0.0f ? d2 / (l.area * cos_l) : 0.0f;
-    }
-    case LightType::Sphere: {
-        V3f c = l.center - ref;
-        float dc2 = dot(c, c);
-        float r2 = l.radius * l.radius;
-        if (dc2 <= r2)
-            return 0.0f;
-        float sin2_max = r2 / dc2;
-        float cos_max = std::sqrt(std::max(0.0f, 1.0f - sin2_max));
-        return 1.0f / (kTwoPi * sin2_max / (1.0f + cos_max));
-    }
-    case LightType::Shape: {
-        const ShapeRecord& s = *l.shape;
-        float pdf_area;
-        V3f n = hit.ng;
-        if (s.kind == scene::ShapeKind::Mesh) {
-            pdf_area = 1.0f / l.area;
-        } else {
-            V3f po = xform_point(s.space_to_object, hit.p);
-            V3f no = s.kind == scene::ShapeKind::Sphere     ? po
-                     : s.kind == scene::ShapeKind::Cylinder ? V3f(po.x, po.y, 0.0f)
-                                                            : V3f(0.0f, 0.0f, 1.0f);
-            V3f nw = xform_normal(s.space_to_object, normalize(no));
-            pdf_area = 1.0f / (l.quadric_area * l.det * length(nw));
+        case LightType::Rect:
+        case LightType::Disk: {
+            float cos_l = -dot(wi, l.normal);
+            return cos_l > 0.0f ? d2 / (l.area * cos_l) : 0.0f;
         }
-        float cos_l = std::fabs(dot(wi, n));
-        return cos_l > 0.0f ? pdf_area * d2 / cos_l : 0.0f;
-    }
-    default:
-        return 0.0f;
+        case LightType::Sphere: {
+            V3f c = l.center - ref;
+            float dc2 = dot(c, c);
+            float r2 = l.radius * l.radius;
+            if (dc2 <= r2)
+                return 0.0f;
+            float sin2_max = r2 / dc2;
+            float cos_max = std::sqrt(std::max(0.0f, 1.0f - sin2_max));
+            return 1.0f / (kTwoPi * sin2_max / (1.0f + cos_max));
+        }
+        case LightType::Shape: {
+            const ShapeRecord& s = *l.shape;
+            float pdf_area;
+            V3f n = hit.ng;
+            if (s.kind == scene::ShapeKind::Mesh) {
+                pdf_area = 1.0f / l.area;
+            } else {
+                V3f po = xform_point(s.space_to_object, hit.p);
+                V3f no = s.kind == scene::ShapeKind::Sphere     ? po
+                         : s.kind == scene::ShapeKind::Cylinder ? V3f(po.x, po.y, 0.0f)
+                                                                : V3f(0.0f, 0.0f, 1.0f);
+                V3f nw = xform_normal(s.space_to_object, normalize(no));
+                pdf_area = 1.0f / (l.quadric_area * l.det * length(nw));
+            }
+            float cos_l = std::fabs(dot(wi, n));
+            return cos_l > 0.0f ? pdf_area * d2 / cos_l : 0.0f;
+        }
+        default:
+            return 0.0f;
     }
 }
 
@@ -592,7 +596,7 @@ C3f LightSet::infinite_radiance(const V3f& dir, bool camera) const
         if (l.type == LightType::Dome) {
             if (camera && !l.camera_visible)
                 continue;
-            sum += dome_radiance(l, dir, nullptr);
+            sum += dome_radiance(l, dir, V3f(0.0f, 0.0f, 1.0f), nullptr);
         } else if (l.type == LightType::Distant && l.cos_max < 1.0f && !camera) {
             if (dot(dir, l.to_light) >= l.cos_max)
                 sum += l.color;
@@ -601,7 +605,7 @@ C3f LightSet::infinite_radiance(const V3f& dir, bool camera) const
     return sum;
 }
 
-C3f LightSet::infinite_radiance_mis(const V3f& dir, float pdf_bsdf) const
+C3f LightSet::infinite_radiance_mis(const V3f& dir, float pdf_bsdf, const V3f& n) const
 {
     C3f sum(0.0f, 0.0f, 0.0f);
     for (size_t i = 0; i < m_lights.size(); ++i) {
@@ -609,7 +613,7 @@ C3f LightSet::infinite_radiance_mis(const V3f& dir, float pdf_bsdf) const
         C3f value(0.0f);
         float pdf = 0.0f;
         if (l.type == LightType::Dome) {
-            value = dome_radiance(l, dir, &pdf);
+            value = dome_radiance(l, dir, n, &pdf);
         } else if (l.type == LightType::Distant && l.cos_max < 1.0f) {
             if (dot(dir, l.to_light) < l.cos_max)
                 continue;

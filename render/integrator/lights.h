@@ -69,9 +69,9 @@ struct LightEntry {
 
 struct LightSample {
     V3f wi{0.0f, 0.0f, 1.0f};  ///< Unit direction from the shading point toward the light.
-    float dist = 0.0f;  ///< Distance to the sampled point (infinity for infinite lights).
-    C3f radiance{0.0f, 0.0f, 0.0f};  ///< Arriving radiance (or irradiance / I/r^2 for delta lights).
-    float pdf = 0.0f;   ///< Solid-angle pdf (1 for delta lights), not including selection.
+    float dist = 0.0f;         ///< Distance to the sampled point (infinity for infinite lights).
+    C3f radiance{0.0f, 0.0f, 0.0f};  ///< Arriving radiance (irradiance or I/r^2 when delta).
+    float pdf = 0.0f;  ///< Solid-angle pdf (1 for delta lights), not including selection.
     bool delta = false;
 };
 
@@ -101,8 +101,10 @@ public:
     /// Probability that NEE picks light i (1 when every light is sampled).
     float selection_pmf(size_t i) const { return sample_all() ? 1.0f : m_select.pmf(i); }
 
-    /// Samples light i as seen from `p`; false when it contributes nothing.
-    bool sample(size_t i, const V3f& p, float u1, float u2, LightSample& out) const;
+    /// Samples light i as seen from `p`, whose unit normal facing the viewer is
+    /// `n` (constant domes sample the cosine-weighted hemisphere around it);
+    /// false when it contributes nothing.
+    bool sample(size_t i, const V3f& p, const V3f& n, float u1, float u2, LightSample& out) const;
 
     /// Emitted radiance of a hit on an emissive shape, toward `wo` (unit, away
     /// from the surface). Zero on the back of one-sided emitters.
@@ -117,15 +119,17 @@ public:
     C3f infinite_radiance(const V3f& dir, bool camera) const;
 
     /// MIS-ready version: the radiance of each infinite light along `dir`,
-    /// accumulated with weights from `pdf_bsdf`. Returns sum_i L_i * w_i.
-    C3f infinite_radiance_mis(const V3f& dir, float pdf_bsdf) const;
+    /// accumulated with weights from `pdf_bsdf`; `n` is the previous vertex's
+    /// normal as passed to sample(). Returns sum_i L_i * w_i.
+    C3f infinite_radiance_mis(const V3f& dir, float pdf_bsdf, const V3f& n) const;
 
     /// Sum of ambient light colours.
     const C3f& ambient() const { return m_ambient; }
 
 private:
     LightSet() = default;
-    C3f dome_radiance(const LightEntry& light, const V3f& dir, float* pdf) const;
+    /// Dome radiance along `dir`; with `pdf`, also sample()'s pdf seen from normal n.
+    C3f dome_radiance(const LightEntry& light, const V3f& dir, const V3f& n, float* pdf) const;
 
     std::vector<LightEntry> m_lights;
     std::vector<scene::Emitter> m_emitters;

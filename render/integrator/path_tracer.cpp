@@ -124,6 +124,7 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
     bool specular = false;
     float prev_pdf = 0.0f;
     V3f prev_p(0.0f, 0.0f, 0.0f);
+    V3f prev_n(0.0f, 0.0f, 1.0f);
     unsigned mask = kMaskCamera;
     alpha = 0.0f;
 
@@ -136,7 +137,7 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
             else if (specular)
                 radiance += beta * lights.infinite_radiance(ray.dir, false);
             else
-                radiance += beta * lights.infinite_radiance_mis(ray.dir, prev_pdf);
+                radiance += beta * lights.infinite_radiance_mis(ray.dir, prev_pdf, prev_n);
             break;
         }
         if (depth == 0)
@@ -152,8 +153,8 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
                 if (depth == 0 || specular || li < 0) {
                     radiance += beta * le;
                 } else {
-                    float pdf_light = lights.selection_pmf(size_t(li)) *
-                                      lights.pdf_hit(size_t(li), prev_p, hit);
+                    float pdf_light =
+                        lights.selection_pmf(size_t(li)) * lights.pdf_hit(size_t(li), prev_p, hit);
                     radiance += beta * le * power_heuristic(prev_pdf, pdf_light);
                 }
             }
@@ -182,8 +183,8 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
         // Next-event estimation: every light when there are few, else one by power.
         if (!bsdf.is_delta() && lights.size() > 0) {
             if (lights.sample_all()) {
-                uint32_t base = kFilterDimensions + uint32_t(depth) * kDimensionsPerBounce +
-                                kAllLightsOffset;
+                uint32_t base =
+                    kFilterDimensions + uint32_t(depth) * kDimensionsPerBounce + kAllLightsOffset;
                 for (size_t li = 0; li < lights.size(); ++li) {
                     sampler.set_dimension(base + 2 * uint32_t(li));
                     float u1 = sampler.get_1d();
@@ -208,6 +209,7 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
         specular = bs.delta;
         prev_pdf = bs.pdf;
         prev_p = hit.p;
+        prev_n = bsdf.facing_normal();
 
         if (depth + 1 >= kRouletteDepth) {
             float survive = std::min(1.0f, std::max(0.05f, max_component(beta)));
@@ -226,7 +228,8 @@ C3f PathTracer::direct_light(size_t li, float pmf, const SurfaceHit& hit, const 
 {
     C3f zero(0.0f, 0.0f, 0.0f);
     LightSample ls;
-    if (!m_lights->sample(li, hit.p, u1, u2, ls) || !(ls.pdf > 0.0f) || is_black(ls.radiance))
+    if (!m_lights->sample(li, hit.p, bsdf.facing_normal(), u1, u2, ls) || !(ls.pdf > 0.0f) ||
+        is_black(ls.radiance))
         return zero;
     float pdf_bsdf = 0.0f;
     C3f f = bsdf.eval(ls.wi, pdf_bsdf);
@@ -253,8 +256,8 @@ PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const
     V2f offset = m_filter.sample(u1, u2);
 
     Ray ray;
-    m_camera.generate_ray(float(x) + 0.5f + offset.x, float(y) + 0.5f + offset.y, ray.org,
-                          ray.dir, ray.tnear, ray.tfar);
+    m_camera.generate_ray(float(x) + 0.5f + offset.x, float(y) + 0.5f + offset.y, ray.org, ray.dir,
+                          ray.tnear, ray.tfar);
     float alpha = 0.0f;
     C3f c = trace(sampler, ray, alpha);
 

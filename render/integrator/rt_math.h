@@ -25,14 +25,20 @@ constexpr float kInvPi = 0.31830988618379067154f;
 constexpr float kTwoPi = 6.28318530717958647692f;
 constexpr float kInv4Pi = 0.07957747154594766788f;
 
-inline float dot(const V3f& a, const V3f& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+inline float dot(const V3f& a, const V3f& b)
+{
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
 
 inline V3f cross(const V3f& a, const V3f& b)
 {
     return V3f(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
 }
 
-inline float length(const V3f& v) { return std::sqrt(dot(v, v)); }
+inline float length(const V3f& v)
+{
+    return std::sqrt(dot(v, v));
+}
 
 inline V3f normalize(const V3f& v)
 {
@@ -45,15 +51,30 @@ inline float max_abs(const V3f& v)
     return std::max(std::fabs(v.x), std::max(std::fabs(v.y), std::fabs(v.z)));
 }
 
-inline float luminance(const C3f& c) { return 0.2126f * c.x + 0.7152f * c.y + 0.0722f * c.z; }
+inline float luminance(const C3f& c)
+{
+    return 0.2126f * c.x + 0.7152f * c.y + 0.0722f * c.z;
+}
 
-inline float max_component(const C3f& c) { return std::max(c.x, std::max(c.y, c.z)); }
+inline float max_component(const C3f& c)
+{
+    return std::max(c.x, std::max(c.y, c.z));
+}
 
-inline bool is_black(const C3f& c) { return c.x <= 0.0f && c.y <= 0.0f && c.z <= 0.0f; }
+inline bool is_black(const C3f& c)
+{
+    return c.x <= 0.0f && c.y <= 0.0f && c.z <= 0.0f;
+}
 
-inline C3f mul(const C3f& a, const C3f& b) { return C3f(a.x * b.x, a.y * b.y, a.z * b.z); }
+inline C3f mul(const C3f& a, const C3f& b)
+{
+    return C3f(a.x * b.x, a.y * b.y, a.z * b.z);
+}
 
-inline float clamp01(float v) { return std::min(1.0f, std::max(0.0f, v)); }
+inline float clamp01(float v)
+{
+    return std::min(1.0f, std::max(0.0f, v));
+}
 
 /// A point through the affine part of a row-vector matrix.
 inline V3f xform_point(const M44f& m, const V3f& p)

@@ -159,7 +159,7 @@ TEST(Bsdf, SmoothDielectricSplitsByFresnel)
     BsdfSample r, t;
     ASSERT_TRUE(bsdf.sample(0.01f, 0.5f, 0.5f, r));  // u < F = 0.04: reflect
     EXPECT_NEAR(r.wi.z, 1.0f, 1e-6f);
-    ASSERT_TRUE(bsdf.sample(0.5f, 0.5f, 0.5f, t));   // refract straight through
+    ASSERT_TRUE(bsdf.sample(0.5f, 0.5f, 0.5f, t));  // refract straight through
     EXPECT_NEAR(t.wi.z, -1.0f, 1e-6f);
     EXPECT_NEAR(t.weight.x, 1.0f / (1.5f * 1.5f), 1e-6f);
     // Oblique refraction obeys Snell's law.

@@ -27,7 +27,8 @@ scene::Frame busy_frame()
     int glass = add_material(frame, scene::MaterialKind::Dielectric, C3f(0, 0, 0));
     add_sphere(frame, V3f(-0.8f, 0, 5), 0.7f, plastic);
     add_sphere(frame, V3f(0.8f, 0, 5), 0.7f, glass);
-    add_mesh(frame, quad(V3f(-5, -0.7f, 0), V3f(-5, -0.7f, 10), V3f(5, -0.7f, 10), V3f(5, -0.7f, 0)),
+    add_mesh(frame,
+             quad(V3f(-5, -0.7f, 0), V3f(-5, -0.7f, 10), V3f(5, -0.7f, 10), V3f(5, -0.7f, 0)),
              M44f(), diffuse);
     scene::Light rect;
     rect.kind = scene::LightKind::Rect;

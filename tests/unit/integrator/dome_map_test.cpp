@@ -7,12 +7,12 @@
 
 #include <OpenImageIO/imageio.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <unistd.h>
 
 namespace ck::render::testing {
 namespace {
@@ -103,9 +103,8 @@ TEST(DomeMap, UpperHemisphereLightsUpwardPlane)
 {
     TempDir dir;
     std::string path = dir.file("upper.exr");
-    ASSERT_TRUE(write_map(path, [](int, int y) {
-        return y < kMapH / 2 ? C3f(2, 2, 2) : C3f(0, 0, 0);
-    }));
+    ASSERT_TRUE(
+        write_map(path, [](int, int y) { return y < kMapH / 2 ? C3f(2, 2, 2) : C3f(0, 0, 0); }));
     const float rho = 0.5f;
     scene::Frame frame = upward_plane_frame(rho);
     add_dome(frame, C3f(1, 1, 1), path);
@@ -184,9 +183,7 @@ TEST(DomeMap, CameraSeesDomeWithAlphaZero)
     TempDir dir;
     std::string path = dir.file("up.exr");
     // Top rows bright: a camera looking straight up (+Y) sees 3.
-    ASSERT_TRUE(write_map(path, [](int, int y) {
-        return y < 4 ? C3f(3, 3, 3) : C3f(0, 0, 0);
-    }));
+    ASSERT_TRUE(write_map(path, [](int, int y) { return y < 4 ? C3f(3, 3, 3) : C3f(0, 0, 0); }));
     scene::Frame frame = base_frame(4, 4, 5.0f);
     M44f camera_to_world(1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, 1);  // z -> +Y
     frame.camera.world_to_camera = camera_to_world.inverse();

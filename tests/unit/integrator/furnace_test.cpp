@@ -44,8 +44,8 @@ Coverage classify(int x, int y, const V3f& c, float r)
 struct FurnaceResult {
     int inside = 0;
     int outside = 0;
-    double mean = 0;        ///< Over every covered sample.
-    double tolerance = 0;   ///< For `mean`.
+    double mean = 0;       ///< Over every covered sample.
+    double tolerance = 0;  ///< For `mean`.
 };
 
 /// Renders the furnace and checks every pixel; returns aggregate numbers.

@@ -53,7 +53,10 @@ void measure(const scene::Frame& frame, int spp, double& mean, double& tol)
 }
 
 /// Light-space rows that map light-space -Z to world +Z (toward the plane).
-M44f face_plus_z() { return M44f(1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1); }
+M44f face_plus_z()
+{
+    return M44f(1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1);
+}
 
 scene::Light classic(scene::LightKind kind, const char* shader, const C3f& color)
 {
@@ -99,8 +102,8 @@ TEST(Lights, ClassicDistantLight)
         V3f to;
         double cosine;
     };
-    for (Case c : {Case{V3f(0, 0, 1), 1.0}, Case{V3f(1, 0, 1), std::sqrt(0.5)},
-                   Case{V3f(0, 0, -1), 0.0}}) {
+    for (Case c :
+         {Case{V3f(0, 0, 1), 1.0}, Case{V3f(1, 0, 1), std::sqrt(0.5)}, Case{V3f(0, 0, -1), 0.0}}) {
         scene::Frame frame = plane_frame();
         scene::Light l = classic(scene::LightKind::Distant, "distantlight", C3f(3, 3, 3));
         l.from = V3f(0, 0, 0);
@@ -196,14 +199,16 @@ TEST(Lights, RectLightMatchesFormFactor)
         double side = add_side_lights(frame, variant == 2 ? 1 : 4);
         scene::Light l = classic(scene::LightKind::Rect, "PxrRectLight", C3f(le, le, le));
         l.camera_visible = false;
-        l.light_to_world = face_plus_z() * scale(V3f(sx, sy, 1)) * translate(V3f(0, 0, kPlaneZ - h));
+        l.light_to_world =
+            face_plus_z() * scale(V3f(sx, sy, 1)) * translate(V3f(0, 0, kPlaneZ - h));
         if (with_shape) {
             // The parser's version: the light's shape is in World::shapes.
             l.emitter = 0;
             frame.world.emitters.push_back(
                 scene::Emitter{C3f(le, le, le), false, int(frame.world.lights.size())});
-            l.shape = add_mesh(frame, quad(V3f(-0.5f, -0.5f, 0), V3f(0.5f, -0.5f, 0),
-                                           V3f(0.5f, 0.5f, 0), V3f(-0.5f, 0.5f, 0)),
+            l.shape = add_mesh(frame,
+                               quad(V3f(-0.5f, -0.5f, 0), V3f(0.5f, -0.5f, 0), V3f(0.5f, 0.5f, 0),
+                                    V3f(-0.5f, 0.5f, 0)),
                                l.light_to_world, -1);
             frame.world.shapes.back().emitter = 0;
         }
@@ -235,8 +240,8 @@ TEST(Lights, DiskLightMatchesFormFactor)
     double side = add_side_lights(frame);
     scene::Light l = classic(scene::LightKind::Disk, "PxrDiskLight", C3f(le, le, le));
     l.camera_visible = false;
-    l.light_to_world = face_plus_z() * scale(V3f(diameter, diameter, 1)) *
-                       translate(V3f(0, 0, kPlaneZ - h));
+    l.light_to_world =
+        face_plus_z() * scale(V3f(diameter, diameter, 1)) * translate(V3f(0, 0, kPlaneZ - h));
     frame.world.lights.push_back(l);
     double r = diameter / 2;
     double expected = kRho * le * r * r / (h * h + r * r) + side;
@@ -300,7 +305,8 @@ TEST(Lights, AmbientLightAddsKaTimesColour)
 {
     scene::Frame frame = plane_frame();
     frame.world.materials[0].ka = 0.5f;
-    frame.world.lights.push_back(classic(scene::LightKind::Ambient, "ambientlight", C3f(0.4f, 0.4f, 0.4f)));
+    frame.world.lights.push_back(
+        classic(scene::LightKind::Ambient, "ambientlight", C3f(0.4f, 0.4f, 0.4f)));
     double mean, tol;
     measure(frame, 2, mean, tol);
     EXPECT_NEAR(mean, 0.5 * 0.4 * kRho, 1e-5);

@@ -84,8 +84,7 @@ inline int add_sphere(scene::Frame& frame, const V3f& center, float radius, int 
 }
 
 /// A latitude/longitude triangulated sphere of `radius` at the origin.
-inline std::shared_ptr<scene::TriangleMesh> uv_sphere(float radius, int nu, int nv,
-                                                      bool normals)
+inline std::shared_ptr<scene::TriangleMesh> uv_sphere(float radius, int nu, int nv, bool normals)
 {
     auto mesh = std::make_shared<scene::TriangleMesh>();
     for (int j = 0; j <= nv; ++j) {
