@@ -141,6 +141,21 @@ TEST(Furnace, FlatFacetsAreExact)
     EXPECT_NEAR(s.mean[0], 0.5, noise_tolerance(s, 5.0, 1e-3));
 }
 
+TEST(Furnace, VertexColourMultipliesDiffuse)
+{
+    // Per-vertex Cs (0.25, 0.5, 1) on a white Lambert sphere: the furnace gives Cs.
+    scene::Frame frame = furnace_frame(1.0f, 5);
+    auto mesh = uv_sphere(1.0f, 24, 12, false);
+    mesh->Cs.assign(mesh->P.size(), C3f(0.25f, 0.5f, 1.0f));
+    add_mesh(frame, mesh, translate(V3f(0, 0, 5)), 0);
+    auto r = make_renderer(frame);
+    ASSERT_TRUE(r);
+    PixelStats s = pixel_stats(*r, kRes / 2, kRes / 2, 500);
+    EXPECT_NEAR(s.mean[0], 0.25, 2e-3);
+    EXPECT_NEAR(s.mean[1], 0.5, 2e-3);
+    EXPECT_NEAR(s.mean[2], 1.0, 2e-3);
+}
+
 TEST(Furnace, EnclosedDiffuseSphereConvergesToGeometricSeries)
 {
     // Inside a closed diffuse sphere of albedo rho lit only by an emitting
