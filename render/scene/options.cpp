@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 
 namespace ck::scene::detail {
@@ -42,8 +43,9 @@ void Parser::rq_format(Request& req)
     std::vector<float> v;
     if (!get_numbers(req, i, 3, v) || !no_more(req, i) || !camera_option_ok(req))
         return;
-    if (!req.args[0].all_int || !req.args[1].all_int || v[0] < 1 || v[1] < 1 || v[0] > 65536 ||
-        v[1] > 65536) {
+    // Integral floats ("640.") are accepted; fractional resolutions are not.
+    if (v[0] != std::floor(v[0]) || v[1] != std::floor(v[1]) || v[0] < 1 || v[1] < 1 ||
+        v[0] > 65536 || v[1] > 65536) {
         m_rep.error(req.loc, "Format: expected a positive integer resolution up to 65536, found " +
                                  std::to_string(v[0]) + " x " + std::to_string(v[1]));
         return;

@@ -557,6 +557,12 @@ void Parser::rq_read_archive(Request& req)
     if (!get_string(req, i, name, "archive name"))
         return;
 
+    if (++m_archive_reads > kMaxArchiveReads) {
+        m_rep.error(req.loc, "ReadArchive: more than " + std::to_string(kMaxArchiveReads) +
+                                 " archive reads in one parse (runaway archive fan-out?)");
+        return;
+    }
+
     // Inline archives (ArchiveBegin "name") come first.
     auto inline_it = m_inline_archives.find(name);
     if (inline_it != m_inline_archives.end()) {

@@ -25,6 +25,9 @@ namespace ck::scene::detail {
 constexpr std::size_t kMaxValuesPerRequest = std::size_t(1) << 24;
 /// Most requests replayed from archives per parse (bounds ReadArchive fan-out bombs).
 constexpr std::size_t kMaxRequests = std::size_t(1) << 26;
+/// Most archive reads (files and inline archives) per parse: ReadArchive fan-out
+/// can otherwise grow exponentially with the include depth.
+constexpr std::size_t kMaxArchiveReads = 10000;
 
 /// The surface binding: a classic Surface or a RIS Bxdf, whichever came last.
 struct ShaderBinding {
@@ -265,6 +268,7 @@ private:
     std::vector<std::string> m_files;       ///< Files being read, innermost last.
     std::vector<SourceLoc> m_include_chain;  ///< ReadArchive call sites, innermost last.
     std::size_t m_request_count = 0;
+    std::size_t m_archive_reads = 0;
 
     // Frame and world.
     FrameSettings m_global;

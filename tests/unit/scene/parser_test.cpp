@@ -733,6 +733,21 @@ TEST(ParserErrors, MaxErrorsStopsParsing)
     EXPECT_EQ(errors_with(r, "too many errors").size(), 1u);
 }
 
+TEST(ParserErrors, ArchiveFanOutIsBounded)
+{
+    // Each level reads the previous one twice: 2^30 spheres without a cap.
+    std::string body = "ArchiveBegin \"l0\"\nSphere 1 -1 1 360\nArchiveEnd\n";
+    for (int k = 1; k <= 30; ++k)
+        body += "ArchiveBegin \"l" + std::to_string(k) + "\"\nReadArchive \"l" +
+                std::to_string(k - 1) + "\"\nReadArchive \"l" + std::to_string(k - 1) +
+                "\"\nArchiveEnd\n";
+    body += "ReadArchive \"l30\"";
+    ParseResult r = parse(scene_with(body));
+    EXPECT_FALSE(r.ok());
+    EXPECT_GE(errors_with(r, "archive reads").size(), 1u) << dump(r);
+    EXPECT_LE(only_frame(r).world.shapes.size(), 10000u);
+}
+
 TEST(ParserErrors, BinaryByteInAsciiFile)
 {
     ParseResult r = parse(std::string("WorldBegin\nSphere 1 -1 1 360\n\xA3\x01\x02WorldEnd\n"));
