@@ -231,8 +231,11 @@ void Parser::add_shape(Shape shape, const Request& req, const Material* fixed,
     shape.object_to_world = m_state.ctm;
     if (m_object)
         shape.object_to_world = m_state.ctm * m_object_inverse;
-    // Front side = geometric normal flipped when true (see scene.h and docs).
-    shape.reverse_orientation = m_state.inside != (shape.object_to_world.determinant() < 0.0f);
+    // Front side = geometric normal flipped when true (scene.h). A mesh's world-space
+    // cross product flips under a mirroring transform; a quadric's transformed normal does not.
+    bool mirrored = shape.object_to_world.determinant() < 0.0f;
+    shape.reverse_orientation =
+        shape.kind == ShapeKind::Mesh ? m_state.inside != mirrored : m_state.inside;
 
     Material material = fixed ? *fixed : build_material(m_state.cs, false);
     bool emissive = fixed_emitter || m_state.area.on;

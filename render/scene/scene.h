@@ -203,16 +203,16 @@ struct Shape {
     M44f object_to_world;                     ///< Object space to world (or to prototype space).
     int material = -1;                        ///< Index into World::materials.
     int emitter = -1;                         ///< Index into World::emitters, -1 when not emissive.
-    /// Flip the geometric normal (Orientation, ReverseOrientation and the handedness of
-    /// object_to_world already combined). The geometric normal Ng is the WORLD-space cross
-    /// product of the surface's tangents: for a triangle (i0, i1, i2) of a Mesh,
-    /// Ng = cross(P1w - P0w, P2w - P0w) with the points already in world space; for
-    /// quadrics, cross(dP/du, dP/dv) in world space, i.e. the object-space natural normal
-    /// (Sphere/Cylinder: away from the z axis, Disk: +z) transformed by the inverse
-    /// transpose of object_to_world and then multiplied by sign(det(object_to_world)).
-    /// The front (outside) of the surface is Ng when false and -Ng when true: one-sided
-    /// emitters emit toward the front, Sides 1 culls the back. For prototype shapes it is
-    /// computed with the prototype-relative matrix (docs/scene-format.md).
+    /// Flip the geometric normal Ng (Orientation, ReverseOrientation and, for meshes, the
+    /// handedness of object_to_world already combined). The front (outside) of the
+    /// surface is Ng when false and -Ng when true; one-sided emitters emit toward the
+    /// front and Sides 1 culls the back. Ng is:
+    /// - Mesh: cross(P1 - P0, P2 - P0) of each triangle with its points already in world
+    ///   space (a mirroring object_to_world flips it; the parser accounts for that here);
+    /// - Sphere/Cylinder: away from the z axis, Disk: +z, in object space, carried to
+    ///   world space by the inverse transpose of object_to_world (mirroring does not
+    ///   flip it, so here only Orientation/ReverseOrientation count).
+    /// For prototype shapes it is computed with the prototype-relative matrix.
     bool reverse_orientation = false;
     Visibility visibility;
     std::string identifier;                   ///< Attribute "identifier" "name".

@@ -348,14 +348,14 @@ void Parser::rq_light(Request& req)
             shape.kind = ShapeKind::Disk;
             shape.quadric.radius = 0.5f;
             shape.quadric.height = 0.0f;
-            // A disk's natural normal is +z; the light emits toward -z.
-            shape.reverse_orientation = !mirrored;
+            // A disk's natural normal is +z (not flipped by mirroring); the light emits toward -z.
+            shape.reverse_orientation = true;
         } else {
             shape.kind = ShapeKind::Sphere;
             shape.quadric.radius = 0.5f;
             shape.quadric.zmin = -0.5f;
             shape.quadric.zmax = 0.5f;
-            shape.reverse_orientation = mirrored;
+            shape.reverse_orientation = false;
         }
         Material black;
         black.kind = MaterialKind::Diffuse;

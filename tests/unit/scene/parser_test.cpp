@@ -118,11 +118,27 @@ TEST(Parser, Orientation)
     ASSERT_EQ(f.world.shapes.size(), 6u);
     EXPECT_FALSE(f.world.shapes[0].reverse_orientation);
     EXPECT_TRUE(f.world.shapes[1].reverse_orientation);
-    EXPECT_TRUE(f.world.shapes[2].reverse_orientation);  // Mirrored: world-space cross flips.
+    EXPECT_FALSE(f.world.shapes[2].reverse_orientation);  // A mirrored sphere stays outward.
     EXPECT_TRUE(f.world.shapes[3].reverse_orientation);
     EXPECT_FALSE(f.world.shapes[4].reverse_orientation);
-    // rh in a mirrored (right-handed) space is "outside"; the mirror still flips the cross product.
-    EXPECT_TRUE(f.world.shapes[5].reverse_orientation);
+    // rh in a mirrored (right-handed) space is "outside".
+    EXPECT_FALSE(f.world.shapes[5].reverse_orientation);
+}
+
+TEST(Parser, MeshOrientationFollowsTheWorldSpaceWinding)
+{
+    const char* tri = "Polygon \"P\" [0 0 0 1 0 0 0 1 0]\n";
+    ParseResult r = parse(scene_with(std::string(tri) + "AttributeBegin\nScale -1 1 1\n" + tri +
+                                     "AttributeEnd\nAttributeBegin\nScale -1 1 1\n"
+                                     "ReverseOrientation\n" + tri + "AttributeEnd\n"
+                                     "AttributeBegin\nOrientation \"inside\"\n" + tri + "AttributeEnd"));
+    ASSERT_TRUE(r.ok()) << dump(r);
+    const World& w = only_frame(r).world;
+    ASSERT_EQ(w.shapes.size(), 4u);
+    EXPECT_FALSE(w.shapes[0].reverse_orientation);
+    EXPECT_TRUE(w.shapes[1].reverse_orientation);  // The mirror flips cross(P1 - P0, P2 - P0).
+    EXPECT_FALSE(w.shapes[2].reverse_orientation);
+    EXPECT_TRUE(w.shapes[3].reverse_orientation);
 }
 
 TEST(Parser, CoordinateSystems)
