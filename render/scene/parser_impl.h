@@ -3,7 +3,8 @@
 //
 // The RIB parser's internal state: request dispatch, graphics-state stack and
 // frame building. The request handlers are split over parser.cpp (stream,
-// blocks, transforms, attributes), options.cpp (camera, image, display,
+// archives, argument helpers), state.cpp (blocks, objects, transforms,
+// attributes), options.cpp (camera, image, display,
 // options), shading.cpp (materials and lights), geometry.cpp (quadrics and
 // polygons) and patches.cpp (patches and NURBS).
 #pragma once
@@ -123,7 +124,7 @@ private:
     using Handler = void (Parser::*)(Request&);
     static const std::unordered_map<std::string, Handler>& handlers();
 
-    // Stream (parser.cpp).
+    // Stream and archives (parser.cpp).
     void run(Tokenizer& tk);
     bool read_args(Tokenizer& tk, Request& req, Token& tok);
     void skip_args(Tokenizer& tk, Token& tok);
@@ -146,7 +147,7 @@ private:
     bool params(const Request& req, std::size_t i, ParamUse use, ParamList& out);
     void ignore(const Request& req, const std::string& why);
 
-    // Blocks and state (parser.cpp).
+    // Blocks and state (state.cpp).
     bool in_world() const { return m_frame != nullptr; }
     FrameSettings& settings() { return m_in_frame ? m_frame_settings : m_global; }
     void push_block(BlockKind kind, const SourceLoc& loc);
@@ -310,6 +311,21 @@ private:
     int m_edit_depth = 0;
     BasisState m_basis;
 };
+
+/// The request that opens a block of this kind, for messages.
+inline const char* block_name(BlockKind kind)
+{
+    switch (kind) {
+    case BlockKind::Frame: return "FrameBegin";
+    case BlockKind::World: return "WorldBegin";
+    case BlockKind::Attribute: return "AttributeBegin";
+    case BlockKind::Transform: return "TransformBegin";
+    case BlockKind::Object: return "ObjectBegin";
+    case BlockKind::Motion: return "MotionBegin";
+    case BlockKind::Solid: return "SolidBegin";
+    }
+    return "?";
+}
 
 /// Triangulates a simple polygon (outer loop plus holes, each a list of 3D
 /// points) by ear clipping after projecting onto its dominant plane. Holes are
