@@ -95,11 +95,11 @@ read -r width height < <(awk '$1 == "Format" { print $2, $3; exit }' "$tmp/corne
 [ -n "${width:-}" ] && [ -n "${height:-}" ] || die "no Format line in $rib"
 pixels_spp=$((width * height * spp))
 
-# --- Machine load helpers (from /proc/stat, in jiffies).
+# --- Waiting for a quiet machine (from /proc/stat, in jiffies).
 hz=$(getconf CLK_TCK)
 busy_jiffies() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 wait_quiet() {
-    # Waits up to $quiet_wait s for the others' load to drop below 0.25 cores.
+    # Waits up to $quiet_wait s for the machine's load to drop below 0.25 cores.
     local waited=0 b0 b1
     while [ "$waited" -lt "$quiet_wait" ]; do
         b0=$(busy_jiffies); sleep 1; b1=$(busy_jiffies)
@@ -109,27 +109,31 @@ wait_quiet() {
     return 0
 }
 
-# run_timed DIR LOG CMD...: runs CMD in DIR with stdout+stderr to LOG, and sets
-# t_wall (s), t_cpu (the process's user+system s) and t_others (cores used by other
-# processes meanwhile, from /proc/stat). Returns CMD's exit status.
+# run_timed DIR LOG [--start RE --end RE] -- CMD...: runs CMD in DIR, output to LOG,
+# through timed_run.py, and sets rc wall cpu others iv_wall iv_cpu iv_others (see there).
 run_timed() {
     local dir=$1 log=$2; shift 2
-    local b0 b1 u s rc=0
-    b0=$(busy_jiffies)
-    # (The inner braces matter: "time (cmd) >log" would send time's own report to log.)
-    { TIMEFORMAT='%R %U %S'; time { (cd "$dir" && exec "$@") >"$log" 2>&1; }; } 2>"$tmp/time.txt" || rc=$?
-    b1=$(busy_jiffies)
-    read -r t_wall u s < "$tmp/time.txt"
-    t_cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
-    t_others=$(awk -v d=$((b1 - b0)) -v hz="$hz" -v c="$t_cpu" -v w="$t_wall" \
-        'BEGIN { o = (w > 0) ? (d / hz - c) / w : 0; printf "%.2f", (o < 0 ? 0 : o) }')
-    return $rc
+    local words
+    words=$(python3 -B "$here/timed_run.py" --cwd "$dir" --log "$log" "$@") || true
+    rc=1 wall=0 cpu=0 others=0 iv_wall=- iv_cpu=- iv_others=-
+    local w
+    for w in $words; do
+        case $w in
+            rc=*|wall=*|cpu=*|others=*|iv_wall=*|iv_cpu=*|iv_others=*) eval "${w%%=*}=\${w#*=}" ;;
+        esac
+    done
 }
 
-msps() { awk -v n="$pixels_spp" -v t="$1" 'BEGIN { printf "%.4f", (t > 0) ? n / t / 1e6 : 0 }'; }
+# per_s SECONDS [THREADS]: Msamples/s for the whole image; with THREADS, SECONDS is CPU
+# time and the figure is what THREADS uncontended cores would deliver.
+per_s() {
+    awk -v n="$pixels_spp" -v t="$1" -v k="${2:-1}" \
+        'BEGIN { if (t == "-" || t <= 0) print "-"; else printf "%.4f", n / (t / k) / 1e6 }'
+}
 
+here="$repo/bench/peer"
 csv="$tmp/runs.csv"
-echo "renderer,rep,seconds,time_source,msamples_per_s,process_wall_s,process_cpu_s,others_cores" > "$csv"
+echo "renderer,rep,seconds,time_source,msamples_per_s,cpu_seconds,cpu_source,msamples_per_s_cpu_norm,process_wall_s,others_cores" > "$csv"
 
 echo "ckrender: $ckrender ($("$ckrender" --version 2>/dev/null || echo 'version ?'))"
 echo "cycles:   $("$blender" -b --factory-startup --version 2>/dev/null | head -n1)"
@@ -140,30 +144,34 @@ echo
 for ((rep = 0; rep < reps; rep++)); do
     # --- ckrender. It prints "frame N: build B s, render R s, S samples, X Msamples/s":
     # --- R excludes parsing, the BVH build and the image write. Without that line,
-    # --- fall back to the whole process's wall time, and say so.
+    # --- fall back to the whole process's wall time, and say so. CPU time: the whole
+    # --- process (parse and build take milliseconds on S1).
     wait_quiet
     log="$tmp/ckrender_r$rep.log"
-    run_timed "$tmp" "$log" "$ckrender" -t "$threads" cornell.rib ||
-        { cat "$log" >&2; die "ckrender failed (log above)"; }
+    run_timed "$tmp" "$log" -- "$ckrender" -t "$threads" cornell.rib
+    [ "$rc" = 0 ] || { cat "$log" >&2; die "ckrender failed with status $rc (log above)"; }
     [ -f "$tmp/cornell.exr" ] && mv -f "$tmp/cornell.exr" "$tmp/ckrender_r$rep.exr"
     secs=$(sed -nE 's/.*frame [0-9-]+: build [0-9.]+ s, render ([0-9.]+) s.*/\1/p' "$log" | tail -n1)
     source="render"
-    if [ -z "$secs" ]; then secs=$t_wall; source="process-wall"; fi
-    echo "ckrender,$rep,$secs,$source,$(msps "$secs"),$t_wall,$t_cpu,$t_others" >> "$csv"
-    printf '  ckrender rep %d: %8.3f s (%s)  %s Msamples/s  [process %s s, others %s cores]\n' \
-        "$rep" "$secs" "$source" "$(msps "$secs")" "$t_wall" "$t_others"
+    if [ -z "$secs" ]; then secs=$wall; source="process-wall"; fi
+    fig=$(per_s "$secs"); cfig=$(per_s "$cpu" "$threads")
+    echo "ckrender,$rep,$secs,$source,$fig,$cpu,process-cpu,$cfig,$wall,$others" >> "$csv"
+    printf '  ckrender rep %d: %8.3f s (%s) %s Msamples/s; cpu-norm %s  [process %s s, others %s cores]\n' \
+        "$rep" "$secs" "$source" "$fig" "$cfig" "$wall" "$others"
 
     # --- Cycles, through peer-bench's blender_render.py exactly as run_cycles.py calls
     # --- it, but with the output in the temp dir. Time: Cycles' own "Path Tracing" wall
     # --- time from --debug-cycles (what peer-bench's tables use: no start-up, scene sync
     # --- or BVH build); else the script's sampling time, Cycles' render time without
-    # --- sync, the render operator's time, then the process wall time.
+    # --- sync, the render operator's time, then the process wall time. CPU time: between
+    # --- the "Sample 0/" and "Rendering in main loop is done" lines (as run_cycles.py).
     wait_quiet
     log="$tmp/cycles_r$rep.log"
-    run_timed "$tmp" "$log" "$blender" -b --factory-startup --debug-cycles -t "$threads" \
+    run_timed "$tmp" "$log" --start '\| Sample 0/' --end 'Rendering in main loop is done' -- \
+        "$blender" -b --factory-startup --debug-cycles -t "$threads" \
         --python "$peer_bench/blender_render.py" -- --scene "$scene_json" --spp "$spp" \
-        --out "$tmp/cycles_r$rep.exr" --threads "$threads" ||
-        { tail -n 30 "$log" >&2; die "blender failed (log tail above)"; }
+        --out "$tmp/cycles_r$rep.exr" --threads "$threads"
+    [ "$rc" = 0 ] || { tail -n 30 "$log" >&2; die "blender failed with status $rc (log tail above)"; }
     secs=$(sed -nE 's/^ *Path Tracing +([0-9.]+) +[0-9.]+.*/\1/p' "$log" | tail -n1)
     source="path-tracing"
     if [ -z "$secs" ]; then
@@ -178,10 +186,12 @@ for ((rep = 0; rep < reps; rep++)); do
         secs=$(sed -nE 's/.*PEERBENCH_RESULT .*"render_op_s": ([0-9.]+).*/\1/p' "$log" | tail -n1)
         source="render-op"
     fi
-    if [ -z "$secs" ]; then secs=$t_wall; source="process-wall"; fi
-    echo "cycles,$rep,$secs,$source,$(msps "$secs"),$t_wall,$t_cpu,$t_others" >> "$csv"
-    printf '  cycles   rep %d: %8.3f s (%s)  %s Msamples/s  [process %s s, others %s cores]\n' \
-        "$rep" "$secs" "$source" "$(msps "$secs")" "$t_wall" "$t_others"
+    if [ -z "$secs" ]; then secs=$wall; source="process-wall"; fi
+    if [ "$iv_cpu" != "-" ]; then csecs=$iv_cpu; csource="sampling-cpu"; else csecs=$cpu; csource="process-cpu"; fi
+    fig=$(per_s "$secs"); cfig=$(per_s "$csecs" "$threads")
+    echo "cycles,$rep,$secs,$source,$fig,$csecs,$csource,$cfig,$wall,$others" >> "$csv"
+    printf '  cycles   rep %d: %8.3f s (%s) %s Msamples/s; cpu-norm %s  [process %s s, others %s cores]\n' \
+        "$rep" "$secs" "$source" "$fig" "$cfig" "$wall" "$others"
 done
 
 # --- Summary: median [min, max] per renderer; the ratio of medians, and the median
@@ -191,32 +201,38 @@ python3 -B - "$csv" "$spp" "$threads" "$width" "$height" <<'PY'
 import csv, statistics, sys
 path, spp, threads, w, h = sys.argv[1:]
 rows = list(csv.DictReader(open(path)))
-by = {"ckrender": [], "cycles": []}
-src = {"ckrender": set(), "cycles": set()}
-others = []
-for r in rows:
-    by[r["renderer"]].append(float(r["msamples_per_s"]))
-    src[r["renderer"]].add(r["time_source"])
-    others.append(float(r["others_cores"]))
+def col(renderer, key):
+    return [float(r[key]) for r in rows if r["renderer"] == renderer and r[key] not in ("", "-")]
+def sources(renderer, key):
+    return ", ".join(sorted({r[key] for r in rows if r["renderer"] == renderer}))
 def fmt(xs):
-    return f"{statistics.median(xs):.3f} [{min(xs):.3f}, {max(xs):.3f}]"
-ck, cy = by["ckrender"], by["cycles"]
-pairs = [a / b for a, b in zip(ck, cy) if b > 0]
-print(f"S1 Cornell box, {w}x{h}, {spp} spp, {threads} threads, {len(ck)} interleaved pairs")
-print("Msamples/s = width*height*spp / render seconds; median [min, max]")
+    return f"{statistics.median(xs):.3f} [{min(xs):.3f}, {max(xs):.3f}]" if xs else "-"
+def ratios(a, b):
+    return [x / y for x, y in zip(a, b) if y > 0]
+ck, cy = col("ckrender", "msamples_per_s"), col("cycles", "msamples_per_s")
+ckc, cyc = col("ckrender", "msamples_per_s_cpu_norm"), col("cycles", "msamples_per_s_cpu_norm")
+others = [float(r["others_cores"]) for r in rows]
+print(f"S1 Cornell box, {w}x{h}, {spp} spp, {threads} threads, {len(ck)} interleaved pairs.")
+print("Msamples/s = width*height*spp / seconds, median [min, max]. 'wall': render seconds;")
+print(f"'cpu-norm': CPU seconds / {threads} threads, i.e. what {threads} uncontended cores deliver.")
 print()
-print("| renderer | n | Msamples/s | timed interval |")
+print("| | n | Msamples/s (wall) | Msamples/s (cpu-norm) |")
 print("|---|---|---|---|")
-print(f"| ckrender | {len(ck)} | {fmt(ck)} | {', '.join(sorted(src['ckrender']))} |")
-print(f"| Cycles   | {len(cy)} | {fmt(cy)} | {', '.join(sorted(src['cycles']))} |")
-print(f"| ratio ckrender/Cycles (of medians) | | {statistics.median(ck) / statistics.median(cy):.2f} | |")
-print(f"| ratio per interleaved pair | {len(pairs)} | {fmt(pairs)} | |")
+print(f"| ckrender | {len(ck)} | {fmt(ck)} | {fmt(ckc)} |")
+print(f"| Cycles | {len(cy)} | {fmt(cy)} | {fmt(cyc)} |")
+if ck and cy:
+    print(f"| ratio ckrender/Cycles, of the medians | | {statistics.median(ck) / statistics.median(cy):.2f} | "
+          + (f"{statistics.median(ckc) / statistics.median(cyc):.2f} |" if ckc and cyc else "- |"))
+    print(f"| ratio ckrender/Cycles, per interleaved pair | {len(ratios(ck, cy))} | {fmt(ratios(ck, cy))} | "
+          f"{fmt(ratios(ckc, cyc))} |")
 print()
+print(f"timed: ckrender wall = {sources('ckrender', 'time_source')}, cpu = {sources('ckrender', 'cpu_source')}; "
+      f"Cycles wall = {sources('cycles', 'time_source')}, cpu = {sources('cycles', 'cpu_source')}")
+print("  render = ckrender's 'render R s' (no parse/BVH/EXR write); path-tracing = Cycles' --debug-cycles")
+print("  'Path Tracing' wall time (no start-up/sync/BVH); sampling-cpu = Cycles' CPU seconds from 'Sample 0/'")
+print("  to 'Rendering in main loop is done'; process-* = the whole process (fallback)")
 print(f"other processes' load during the runs: median {statistics.median(others):.2f} cores, "
-      f"max {max(others):.2f} (0 = quiet machine)")
-print("timed intervals: render = ckrender's own 'render R s' (no parse/BVH/write); "
-      "path-tracing = Cycles' --debug-cycles 'Path Tracing' wall time (no start-up/sync/BVH); "
-      "process-wall = whole process (fallback)")
+      f"max {max(others):.2f} (0 = quiet; above ~0.2 the wall figures are unreliable, prefer cpu-norm)")
 PY
 
 # --- Do the two images agree? Mean RGB of the last pair (needs oiiotool).
