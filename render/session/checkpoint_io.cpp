@@ -6,6 +6,7 @@
 #include <ck/commit.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -349,9 +350,12 @@ void CheckpointWriter::run()
             job = std::move(m_job);
             m_running = true;
         }
+        const auto start = std::chrono::steady_clock::now();
         Status status = write_now(job->film_data, job->base);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (job->on_done)
-            job->on_done(status);
+            job->on_done(status, seconds);
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_running = false;

@@ -72,7 +72,9 @@ public:
     struct Job {
         std::vector<float> film_data;
         CheckpointHeader base;
-        std::function<void(const Status&)> on_done;  ///< Runs on the writer thread.
+        /// Runs on the writer thread with the commit status and the seconds the
+        /// write took (encode, write, fsync, rename).
+        std::function<void(const Status&, double)> on_done;
     };
 
     CheckpointWriter(const scene::Frame& frame, PixelWindow window);

@@ -26,6 +26,9 @@ namespace ck::render {
 
 namespace {
 
+// S8: the share of the frame's time spent writing checkpoints that earns a warning.
+constexpr double kCheckpointCostWarning = 0.05;
+
 double seconds_since(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -341,8 +344,9 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
     if (sync || m_run_command) {
         // S25: with a command the render waits for it anyway, so write here too.
         m_writer->wait_idle();
+        const auto write_start = Clock::now();
         status = m_writer->write_now(snapshot, base);
-        after_commit(status, generation, reason, min_samples);
+        after_commit(status, generation, reason, min_samples, seconds_since(write_start));
     } else {
         if (m_writer->busy())
             log("frame " + std::to_string(m_frame.number) +
@@ -350,8 +354,8 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
                 "(checkpoints are more frequent than the disk allows, S8)");
         const std::string why = reason;
         m_writer->submit({std::move(snapshot), base,
-                          [this, generation, why, min_samples](const Status& s) {
-                              after_commit(s, generation, why.c_str(), min_samples);
+                          [this, generation, why, min_samples](const Status& s, double seconds) {
+                              after_commit(s, generation, why.c_str(), min_samples, seconds);
                           }});
     }
     const double stall = seconds_since(start);
@@ -363,7 +367,7 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
 }
 
 void FrameSession::after_commit(const Status& status, uint64_t generation, const char* reason,
-                                int min_samples)
+                                int min_samples, double write_seconds)
 {
     const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
     if (!status) {
@@ -375,7 +379,20 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     }
     m_committed.fetch_add(1);
     log(prefix + "checkpoint " + std::to_string(generation) + " committed (" + reason + ", " +
-        std::to_string(min_samples) + " samples per pixel)");
+        std::to_string(min_samples) + " samples per pixel, written in " +
+        format_seconds(write_seconds) + " s)");
+
+    // S8: say once when checkpoints cost more than a few percent of the render.
+    m_write_seconds += write_seconds;
+    const double spent = m_write_seconds;
+    const double elapsed = frame_elapsed();
+    if (m_committed.load() >= 2 && spent > kCheckpointCostWarning * elapsed &&
+        !m_cost_warned) {
+        m_cost_warned = true;
+        log(prefix + "warning: checkpoints have taken " + format_seconds(spent) + " s of " +
+            format_seconds(elapsed) + " s (" + std::to_string(int(100 * spent / elapsed)) +
+            "%); a longer interval would cost less (S8)");
+    }
     if (m_run_command) {
         CommandContext ctx{uint64_t(min_samples), frame_elapsed(), reason};
         int code = 0;
@@ -394,8 +411,10 @@ Status FrameSession::write_final()
     if (m_options.checkpoint.asfinal && m_can_checkpoint) {
         // S14: the final image is just another checkpoint, marked asfinal.
         CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);
+        const auto write_start = Clock::now();
         Status s = m_writer->write_now(m_film.data(), base);
-        after_commit(s, base.generation, format::kReasonFinished, int(m_film.min_weight()));
+        after_commit(s, base.generation, format::kReasonFinished, int(m_film.min_weight()),
+                     seconds_since(write_start));
         return s;
     }
     std::vector<ImageWrite> writes;
@@ -436,6 +455,10 @@ FrameOutcome FrameSession::run(Status& status)
 {
     const auto start = Clock::now();
     const double samples_before = m_film.total_weight();
+    // Time to the first new sample: start-up, scene build and any recovery.
+    log("frame " + std::to_string(m_frame.number) + ": sampling starts " +
+        format_seconds(seconds_since(m_options.process_start)) + " s after start, at " +
+        std::to_string(int(m_film.min_weight())) + " samples per pixel");
     const LoopEnd end = render_loop();
     m_stats.render_seconds += seconds_since(start);
     m_stats.samples += uint64_t(m_film.total_weight() - samples_before);

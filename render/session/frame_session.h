@@ -114,7 +114,7 @@ private:
     /// Logs a commit (or its failure) and runs the post-checkpoint command.
     /// May run on the writer thread: touches no film or loop state.
     void after_commit(const Status& status, uint64_t generation, const char* reason,
-                      int min_samples);
+                      int min_samples, double write_seconds);
     Status write_final();
     void report_timing(bool finished);
 
@@ -140,6 +140,10 @@ private:
     std::vector<std::string> m_command;
     std::atomic<int> m_failed_writes{0};
     std::atomic<int> m_committed{0};
+    // Touched only by after_commit(), which never runs twice at once (a
+    // synchronous write first waits for the writer thread to be idle).
+    double m_write_seconds = 0;
+    bool m_cost_warned = false;
 };
 
 /// The tiles of a window in scan order (rows of kTileSize, left to right).

@@ -236,6 +236,23 @@ TEST(CkrenderCheckpoint, RecoverOfAChangedSceneSaysWhatChanged)
         << r.err;
 }
 
+TEST(CkrenderCheckpoint, S23RecoversFromACopyInAnotherDirectory)
+{
+    TempDir dir, elsewhere;
+    const auto ref = reference(dir, 60);
+    write_text(dir.file("s.rib"), scene("out.exr", 60));
+    auto first = run_process({kRenderer, "-checkpoint", ",7i", "s.rib"}, dir.path().string());
+    ASSERT_EQ(first.exit_code, 75) << first.err;
+    // Another machine: the scene and the checkpoint copied, nothing else.
+    fs::copy_file(dir.file("s.rib"), elsewhere.file("s.rib"));
+    fs::copy_file(dir.file("out.exr"), elsewhere.file("out.exr"));
+    auto r = run_process({kRenderer, "-recover", "1", "-t", "1", "s.rib"},
+                         elsewhere.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("recover: resuming"), std::string::npos) << r.err;
+    EXPECT_EQ(pixels_of(elsewhere.file("out.exr")), ref);
+}
+
 TEST(CkrenderCheckpoint, BadIntervalIsAUsageErrorNamingTheText)
 {
     TempDir dir;

@@ -231,6 +231,10 @@ TEST(Resume, PeriodicCheckpointsEveryIncrement)
     for (int g = 1; g <= 6; ++g)
         EXPECT_NE(log.text.find("checkpoint " + std::to_string(g) + " committed"), std::string::npos)
             << log.text;
+    // S8: a checkpoint per increment of a tiny image costs far more than 5%: warned, once.
+    const size_t warning = log.text.find("(S8)");
+    EXPECT_NE(warning, std::string::npos) << log.text;
+    EXPECT_EQ(log.text.find("(S8)", warning + 1), std::string::npos) << log.text;
     // The finished render replaced the checkpoint with a final (S4).
     OIIO::ImageBuf buf(f.displays[0].name);
     ASSERT_TRUE(buf.read());
