@@ -144,18 +144,23 @@ echo
 for ((rep = 0; rep < reps; rep++)); do
     # --- ckrender. It prints "frame N: build B s, render R s, S samples, X Msamples/s":
     # --- R excludes parsing, the BVH build and the image write. Without that line,
-    # --- fall back to the whole process's wall time, and say so. CPU time: the whole
-    # --- process (parse and build take milliseconds on S1).
+    # --- fall back to the whole process's wall time, and say so. CPU time: from its
+    # --- "sampling starts" line to that line when both appear, else the whole process
+    # --- (parsing and the BVH build take milliseconds on S1). CKRENDER_INI is dropped so
+    # --- a user's settings file cannot turn on checkpoints during the benchmark.
     wait_quiet
     log="$tmp/ckrender_r$rep.log"
-    run_timed "$tmp" "$log" -- "$ckrender" -t "$threads" cornell.rib
+    run_timed "$tmp" "$log" --start 'frame [0-9-]+: sampling starts' \
+        --end 'frame [0-9-]+: build [0-9.]+ s, render [0-9.]+ s' -- \
+        env -u CKRENDER_INI "$ckrender" -t "$threads" cornell.rib
     [ "$rc" = 0 ] || { cat "$log" >&2; die "ckrender failed with status $rc (log above)"; }
     [ -f "$tmp/cornell.exr" ] && mv -f "$tmp/cornell.exr" "$tmp/ckrender_r$rep.exr"
     secs=$(sed -nE 's/.*frame [0-9-]+: build [0-9.]+ s, render ([0-9.]+) s.*/\1/p' "$log" | tail -n1)
     source="render"
     if [ -z "$secs" ]; then secs=$wall; source="process-wall"; fi
-    fig=$(per_s "$secs"); cfig=$(per_s "$cpu" "$threads")
-    echo "ckrender,$rep,$secs,$source,$fig,$cpu,process-cpu,$cfig,$wall,$others" >> "$csv"
+    if [ "$iv_cpu" != "-" ]; then csecs=$iv_cpu; csource="sampling-cpu"; else csecs=$cpu; csource="process-cpu"; fi
+    fig=$(per_s "$secs"); cfig=$(per_s "$csecs" "$threads")
+    echo "ckrender,$rep,$secs,$source,$fig,$csecs,$csource,$cfig,$wall,$others" >> "$csv"
     printf '  ckrender rep %d: %8.3f s (%s) %s Msamples/s; cpu-norm %s  [process %s s, others %s cores]\n' \
         "$rep" "$secs" "$source" "$fig" "$cfig" "$wall" "$others"
 
@@ -229,8 +234,9 @@ print()
 print(f"timed: ckrender wall = {sources('ckrender', 'time_source')}, cpu = {sources('ckrender', 'cpu_source')}; "
       f"Cycles wall = {sources('cycles', 'time_source')}, cpu = {sources('cycles', 'cpu_source')}")
 print("  render = ckrender's 'render R s' (no parse/BVH/EXR write); path-tracing = Cycles' --debug-cycles")
-print("  'Path Tracing' wall time (no start-up/sync/BVH); sampling-cpu = Cycles' CPU seconds from 'Sample 0/'")
-print("  to 'Rendering in main loop is done'; process-* = the whole process (fallback)")
+print("  'Path Tracing' wall time (no start-up/sync/BVH); sampling-cpu = CPU seconds from ckrender's")
+print("  'sampling starts' to its timing line, or Cycles' 'Sample 0/' to 'Rendering in main loop is done';")
+print("  process-* = the whole process (fallback)")
 print(f"other processes' load during the runs: median {statistics.median(others):.2f} cores, "
       f"max {max(others):.2f} (0 = quiet; above ~0.2 the wall figures are unreliable, prefer cpu-norm)")
 PY
