@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <type_traits>
 
@@ -238,28 +237,6 @@ Fingerprint fingerprint_frame(const Frame& frame)
             assets.pod(file_content_hash(l.map));
     fp.parts.emplace_back("assets", assets.digest());
     return fp;
-}
-
-std::vector<std::string> changed_parts(const std::string& stored_parts_text,
-                                       const Fingerprint& now)
-{
-    std::map<std::string, std::string> stored;
-    std::stringstream ss(stored_parts_text);
-    std::string item;
-    while (std::getline(ss, item, ';')) {
-        size_t eq = item.find('=');
-        if (eq != std::string::npos)
-            stored[item.substr(0, eq)] = item.substr(eq + 1);
-    }
-    std::vector<std::string> changed;
-    for (const auto& [name, value] : now.parts) {
-        auto it = stored.find(name);
-        if (it == stored.end())
-            changed.push_back(name + " (not recorded)");
-        else if (it->second != hex64(value))
-            changed.push_back(name);
-    }
-    return changed;
 }
 
 }  // namespace ck::scene

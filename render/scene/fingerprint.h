@@ -30,14 +30,10 @@ struct Fingerprint {
     std::string parts_text() const;
 };
 
-/// Computes the fingerprint of one frame. Referenced files are read to hash
+/// Computes the fingerprint of one frame. ck::changed_fingerprint_parts()
+/// (libimage, ck/recovery.h) compares two parts_text() values. Referenced files are read to hash
 /// their contents; an unreadable file hashes as "missing" (the renderer
 /// reports the error itself).
 Fingerprint fingerprint_frame(const Frame& frame);
-
-/// The names of the parts that differ between a stored parts_text() and `now`
-/// ("unknown" entries when the stored text cannot be parsed).
-std::vector<std::string> changed_parts(const std::string& stored_parts_text,
-                                       const Fingerprint& now);
 
 }  // namespace ck::scene

@@ -4,20 +4,18 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/recovery.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 #include <optional>
 
 namespace ck::render {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // Lossless compressions a checkpoint may use (never dwaa/dwab/b44/pxr24 on state).
 bool is_lossless(const std::string& compression)
@@ -26,11 +24,6 @@ bool is_lossless(const std::string& compression)
            compression == "piz" || compression == "rle";
 }
 
-struct DisplayFiles {
-    std::optional<CheckpointImage> final_image;
-    std::optional<CheckpointImage> part_image;
-    std::string final_error;  ///< Why the final could not be used, if it exists.
-};
 
 }  // namespace
 
@@ -104,154 +97,63 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
     return images;
 }
 
+ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
+                             int target_samples, const Film& film)
+{
+    ExpectedFrame e;
+    e.frame = frame.number;
+    for (const scene::Display& d : frame.displays)
+        e.displays.push_back({d.name, checkpoint_channels(d)});
+    e.fingerprint = fingerprint.hex();
+    e.fingerprint_parts = fingerprint.parts_text();
+    const PixelWindow& w = film.window();
+    e.x = w.x0;
+    e.y = w.y0;
+    e.width = w.width();
+    e.height = w.height();
+    e.full_width = film.full_width();
+    e.full_height = film.full_height();
+    e.target_samples = target_samples;
+    return e;
+}
+
 Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
                        int target_samples, Film& film)
 {
     Recovery r;
-    auto fail = [&](const std::string& why) {
-        r.resumed = false;
-        r.message = why;
+    const ExpectedFrame expected = expected_frame(frame, fingerprint, target_samples, film);
+    const RecoveryCheck check = check_recovery(expected);
+    if (check.verdict != RecoveryVerdict::Resumable) {
+        r.message = check.message;
         return r;
-    };
-    if (frame.displays.empty())
-        return fail("no displays");
-
-    // 1. Read what is there: each display's file and any .part beside it.
-    std::vector<DisplayFiles> files(frame.displays.size());
-    for (size_t i = 0; i < frame.displays.size(); ++i) {
-        const scene::Display& d = frame.displays[i];
-        const auto channels = checkpoint_channels(d);
-        const std::string part = part_path(d.name);
-        std::error_code ec;
-        const bool has_final = fs::exists(d.name, ec);
-        if (has_final) {
-            auto img = read_checkpoint(d.name, channels);
-            if (img)
-                files[i].final_image = std::move(img.value());
-            else if (img.status().code() == ErrorCode::NotFound)
-                files[i].final_error = d.name + " is a finished image (no checkpoint state)";
-            else
-                files[i].final_error = "unreadable checkpoint: " + img.status().message();
-        }
-        if (fs::exists(part, ec)) {
-            auto img = read_checkpoint(part, channels);
-            if (img)
-                files[i].part_image = std::move(img.value());
-        }
-        if (!has_final && !files[i].part_image)
-            return fail(d.name + " is missing");
     }
-
-    // 2. The newest generation of this render that a committed file shows.
-    const CheckpointHeader* newest = nullptr;
-    for (const DisplayFiles& f : files)
-        if (f.final_image && (!newest || f.final_image->header.generation > newest->generation))
-            newest = &f.final_image->header;
-    if (!newest) {
-        for (const DisplayFiles& f : files)
-            if (!f.final_error.empty())
-                return fail(f.final_error);
-        return fail("no committed checkpoint (only .part files)");
+    if (Status s = complete_interrupted_commit(check, expected); !s) {
+        r.message = "cannot complete the interrupted commit: " + s.message();
+        return r;
     }
-    const std::string render_id = newest->render_id;
-    const uint64_t generation = newest->generation;
+    for (size_t i : check.roll_forward)
+        r.repaired.push_back(frame.displays[i].name);
 
-    // 3. Every display must have that render id and generation, committed, or
-    //    as a verified .part left by a crash between renames (roll forward).
-    std::vector<const CheckpointImage*> chosen(files.size(), nullptr);
-    std::vector<bool> from_part(files.size(), false);
-    for (size_t i = 0; i < files.size(); ++i) {
-        const DisplayFiles& f = files[i];
-        auto matches = [&](const std::optional<CheckpointImage>& img) {
-            return img && img->header.render_id == render_id &&
-                   img->header.generation == generation;
-        };
-        if (matches(f.final_image)) {
-            chosen[i] = &*f.final_image;
-        } else if (matches(f.part_image)) {
-            chosen[i] = &*f.part_image;
-            from_part[i] = true;
-            r.repaired.push_back(frame.displays[i].name);
-        } else if (f.final_image) {
-            return fail("files from different checkpoints: " + frame.displays[i].name +
-                        " is render " + f.final_image->header.render_id.substr(0, 8) +
-                        " generation " + std::to_string(f.final_image->header.generation) +
-                        ", expected render " + render_id.substr(0, 8) + " generation " +
-                        std::to_string(generation));
-        } else {
-            return fail(f.final_error.empty() ? frame.displays[i].name + " is missing"
-                                              : f.final_error);
-        }
-    }
-
-    // 4. Consistent with the scene and with the display set.
-    const CheckpointHeader& h = chosen[0]->header;
-    if (h.fingerprint != fingerprint.hex()) {
-        std::string what;
-        for (const std::string& part : scene::changed_parts(h.fingerprint_parts, fingerprint))
-            what += (what.empty() ? "" : ", ") + part;
-        return fail("scene fingerprint mismatch: changed: " + (what.empty() ? "unknown" : what));
-    }
-    for (size_t i = 0; i < chosen.size(); ++i) {
-        const CheckpointHeader& hi = chosen[i]->header;
-        const OIIO::ImageSpec& spec = chosen[i]->spec;
-        if (hi.frame != frame.number)
-            return fail(frame.displays[i].name + " belongs to frame " + std::to_string(hi.frame));
-        if (hi.display_count != int(frame.displays.size()) || hi.display_index != int(i) ||
-            hi.display_name != frame.displays[i].name)
-            return fail("display set changed: " + frame.displays[i].name + " was display " +
-                        std::to_string(hi.display_index) + " of " +
-                        std::to_string(hi.display_count) + " (\"" + hi.display_name + "\")");
-        const PixelWindow& w = film.window();
-        if (spec.x != w.x0 || spec.y != w.y0 || spec.width != w.width() ||
-            spec.height != w.height() || spec.full_width != film.full_width() ||
-            spec.full_height != film.full_height())
-            return fail(frame.displays[i].name + " has another resolution or crop window");
-        if (chosen[i]->pixels.size() / chosen[i]->channel_names.size() != film.pixel_count())
-            return fail(frame.displays[i].name + " has the wrong number of pixels");
-    }
-    if (h.min_samples >= target_samples)
-        return fail("finished: " + frame.displays[0].name + " already has " +
-                    std::to_string(h.min_samples) + " samples per pixel (target " +
-                    std::to_string(target_samples) + ")");
-
-    // 5. Weights must agree across files of one generation.
+    // The film from the set: colour and ~w from display 0, alpha from the first
+    // display that has it (all files of a generation hold the same state).
     const size_t npixels = film.pixel_count();
-    auto weight_of = [&](size_t display, size_t pixel) {
-        const CheckpointImage& img = *chosen[display];
-        const size_t nch = img.channel_names.size();
-        return img.pixels[pixel * nch + nch - 1];
-    };
-    for (size_t i = 1; i < chosen.size(); ++i)
-        for (size_t p = 0; p < npixels; ++p)
-            if (weight_of(i, p) != weight_of(0, p))
-                return fail("files from different checkpoints: ~w of " + frame.displays[i].name +
-                            " differs from " + frame.displays[0].name);
-
-    // 6. Roll lagging files forward, then load the film.
-    for (size_t i = 0; i < chosen.size(); ++i) {
-        if (from_part[i]) {
-            std::vector<std::string> finals = {frame.displays[i].name};
-            if (Status s = commit_parts(finals); !s)
-                return fail("cannot complete the interrupted commit: " + s.message());
-        }
-    }
-    size_t alpha_from = chosen.size();
-    for (size_t i = 0; i < chosen.size(); ++i)
-        if (chosen[i]->channel_names.size() == 5) {
-            alpha_from = i;
+    const CheckpointImage& first = check.images[0];
+    const size_t nch0 = first.channel_names.size();
+    const CheckpointImage* alpha = nullptr;
+    for (const CheckpointImage& image : check.images)
+        if (image.channel_names.size() == 5) {
+            alpha = &image;
             break;
         }
     std::vector<float>& data = film.data();
-    const CheckpointImage& first = *chosen[0];
-    const size_t nch0 = first.channel_names.size();
     for (size_t p = 0; p < npixels; ++p) {
         float* dst = &data[p * Film::kValuesPerPixel];
-        for (int c = 0; c < 3; ++c)
-            dst[c] = first.pixels[p * nch0 + size_t(c)];
-        dst[3] = alpha_from < chosen.size() ? chosen[alpha_from]->pixels[p * 5 + 3] : 0.0f;
+        for (size_t c = 0; c < 3; ++c)
+            dst[c] = first.pixels[p * nch0 + c];
+        dst[3] = alpha ? alpha->pixels[p * 5 + 3] : 0.0f;
         dst[Film::kWeightOffset] = first.pixels[p * nch0 + nch0 - 1];
     }
+    const CheckpointHeader& h = check.header;
     r.resumed = true;
     r.header = h;
     r.message = "resuming render " + h.render_id.substr(0, 8) + " generation " +

@@ -13,6 +13,7 @@
 #include "session/output.h"
 
 #include <ck/checkpoint.h>
+#include <ck/recovery.h>
 #include <ck/result.h>
 
 #include <condition_variable>
@@ -39,6 +40,10 @@ bool frame_can_checkpoint(const scene::Frame& frame, std::string& why);
 std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const PixelWindow& window,
                                            const std::vector<float>& film_data,
                                            const CheckpointHeader& base);
+
+/// The recovery expectations (libimage's ck::check_recovery) for a frame.
+ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
+                             int target_samples, const Film& film);
 
 /// What -recover 1 found for a frame.
 struct Recovery {

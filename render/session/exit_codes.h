@@ -12,6 +12,7 @@ enum class ExitCode : int {
     Usage = 2,         ///< Bad command line.
     Io = 3,            ///< An output could not be written (or preflight failed).
     RenderFailed = 4,  ///< The renderer could not be built (Embree error, unreadable map).
+    Busy = 5,          ///< Another ckrender is rendering one of the outputs (output lock).
     Resumable = 75,    ///< Stopped with a resumable checkpoint (EX_TEMPFAIL; issue 3).
 };
 

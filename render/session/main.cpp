@@ -10,6 +10,8 @@
 #include "session/output.h"
 #include "session/signals.h"
 
+#include <ck/output_lock.h>
+
 #include <CLI/CLI.hpp>
 #include <OpenImageIO/imageio.h>
 #include <embree3/rtcore_config.h>
@@ -158,6 +160,18 @@ int run(const Options& options)
         return exit_code(ExitCode::Usage);
     }
 
+    // One render per output: refuse while another ckrender holds any of them.
+    std::vector<std::string> outputs;
+    for (const ck::scene::Frame* frame : frames)
+        for (const ck::scene::Display& d : frame->displays)
+            outputs.push_back(d.name);
+    auto lock = ck::OutputLock::acquire(outputs);
+    if (!lock) {
+        print_line("ckrender: error: " + lock.status().message());
+        return exit_code(lock.status().code() == ck::ErrorCode::InvalidArgument ? ExitCode::Busy
+                                                                                : ExitCode::Io);
+    }
+
     ck::render::RenderOptions base;
     base.threads = options.threads;
     base.progress_interval = options.quiet ? 0.0 : options.progress;
@@ -240,8 +254,9 @@ int main(int argc, char** argv)
 {
     CLI::App app{"ckrender: a RIB path tracer with checkpoint and recovery.\n"
                  "Exit codes: 0 finished, 1 scene error, 2 usage error, 3 output I/O error,\n"
-                 "4 renderer set-up failure, 75 stopped with a resumable checkpoint\n"
-                 "(--resumable-exit-code), 128+N killed by signal N without a checkpoint.",
+                 "4 renderer set-up failure, 5 outputs in use by another ckrender,\n"
+                 "75 stopped with a resumable checkpoint (--resumable-exit-code),\n"
+                 "128+N stopped by signal N without a checkpoint.",
                  "ckrender"};
     Options options;
     app.add_option("scene", options.scene, "RIB scene file (plain or gzip)")

@@ -253,6 +253,27 @@ TEST(CkrenderCheckpoint, S23RecoversFromACopyInAnotherDirectory)
     EXPECT_EQ(pixels_of(elsewhere.file("out.exr")), ref);
 }
 
+TEST(CkrenderCheckpoint, OneRenderPerOutputAndKillNineLeavesNoStaleLock)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene("out.exr", 100000));
+    ChildProcess first({kRenderer, "-checkpoint", "1i", "s.rib"}, dir.path().string());
+    ASSERT_TRUE(wait_for_file(first, dir.file("out.exr")));
+    auto second = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
+    EXPECT_EQ(second.exit_code, 5) << second.err;
+    EXPECT_NE(second.err.find("out.exr is being rendered by another ckrender process"),
+              std::string::npos)
+        << second.err;
+    first.signal(SIGKILL);
+    first.wait();
+    // The lock died with its holder: recovery just works.
+    ChildProcess third({kRenderer, "-recover", "1", "-checkpoint", ",1i", "s.rib"},
+                       dir.path().string());
+    auto r = third.wait();
+    EXPECT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_NE(r.err.find("recover: resuming"), std::string::npos) << r.err;
+}
+
 TEST(CkrenderCheckpoint, BadIntervalIsAUsageErrorNamingTheText)
 {
     TempDir dir;

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include <ck/recovery.h>
+
+#include <ck/commit.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <sstream>
+
+namespace ck {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DisplayFiles {
+    std::optional<CheckpointImage> committed;
+    std::optional<CheckpointImage> part;
+    bool exists = false;
+    std::string error;  ///< Why the committed file cannot be used.
+    RecoveryVerdict error_verdict = RecoveryVerdict::Damaged;
+};
+
+std::map<std::string, std::string> split_parts(const std::string& text)
+{
+    std::map<std::string, std::string> parts;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ';')) {
+        size_t eq = item.find('=');
+        if (eq != std::string::npos)
+            parts[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    return parts;
+}
+
+// The weight channel is always the last of ExpectedDisplay::channels.
+float weight_at(const CheckpointImage& image, size_t pixel)
+{
+    const size_t nch = image.channel_names.size();
+    return image.pixels[pixel * nch + nch - 1];
+}
+
+}  // namespace
+
+const char* verdict_name(RecoveryVerdict verdict)
+{
+    switch (verdict) {
+    case RecoveryVerdict::Resumable: return "resumable";
+    case RecoveryVerdict::Finished: return "finished";
+    case RecoveryVerdict::Missing: return "missing";
+    case RecoveryVerdict::Damaged: return "damaged";
+    case RecoveryVerdict::Mixed: return "mixed";
+    case RecoveryVerdict::FingerprintMismatch: return "fingerprint-mismatch";
+    case RecoveryVerdict::DisplaySetChanged: return "display-set-changed";
+    }
+    return "unknown";
+}
+
+std::vector<std::string> changed_fingerprint_parts(const std::string& stored,
+                                                   const std::string& current)
+{
+    const auto then = split_parts(stored);
+    std::vector<std::string> changed;
+    std::stringstream ss(current);
+    std::string item;
+    while (std::getline(ss, item, ';')) {
+        size_t eq = item.find('=');
+        if (eq == std::string::npos)
+            continue;
+        const std::string name = item.substr(0, eq);
+        auto it = then.find(name);
+        if (it == then.end())
+            changed.push_back(name + " (not recorded)");
+        else if (it->second != item.substr(eq + 1))
+            changed.push_back(name);
+    }
+    return changed;
+}
+
+RecoveryCheck check_recovery(const ExpectedFrame& expected)
+{
+    RecoveryCheck check;
+    auto fail = [&](RecoveryVerdict verdict, const std::string& why) {
+        check.verdict = verdict;
+        check.message = why;
+        check.images.clear();
+        check.roll_forward.clear();
+        return check;
+    };
+    if (expected.displays.empty())
+        return fail(RecoveryVerdict::Missing, "the frame has no displays");
+
+    // 1. Read what is there: each display's file and any .part beside it.
+    std::vector<DisplayFiles> files(expected.displays.size());
+    for (size_t i = 0; i < expected.displays.size(); ++i) {
+        const ExpectedDisplay& d = expected.displays[i];
+        const std::string part = part_path(d.path);
+        std::error_code ec;
+        files[i].exists = fs::exists(d.path, ec);
+        if (files[i].exists) {
+            auto image = read_checkpoint(d.path, d.channels);
+            if (image) {
+                files[i].committed = std::move(image.value());
+            } else if (image.status().code() == ErrorCode::NotFound) {
+                files[i].error = d.path + " is a finished image (no checkpoint state)";
+                files[i].error_verdict = RecoveryVerdict::Finished;
+            } else {
+                files[i].error = "unreadable checkpoint: " + image.status().message();
+            }
+        }
+        if (fs::exists(part, ec)) {
+            check.part_files.push_back(part);
+            if (auto image = read_checkpoint(part, d.channels))
+                files[i].part = std::move(image.value());
+        }
+    }
+    for (size_t i = 0; i < files.size(); ++i)
+        if (!files[i].exists && !files[i].part)
+            return fail(RecoveryVerdict::Missing, expected.displays[i].path + " is missing");
+
+    // 2. The newest generation that a committed file shows.
+    const CheckpointHeader* newest = nullptr;
+    for (const DisplayFiles& f : files)
+        if (f.committed && (!newest || f.committed->header.generation > newest->generation))
+            newest = &f.committed->header;
+    if (!newest) {
+        for (const DisplayFiles& f : files)
+            if (!f.error.empty())
+                return fail(f.error_verdict, f.error);
+        return fail(RecoveryVerdict::Missing, "no committed checkpoint, only .part files");
+    }
+    const std::string render_id = newest->render_id;
+    const uint64_t generation = newest->generation;
+
+    // 3. Every display at that render id and generation: committed, or as a
+    //    verified .part left by a crash between renames (roll forward).
+    std::vector<CheckpointImage*> chosen(files.size(), nullptr);
+    for (size_t i = 0; i < files.size(); ++i) {
+        DisplayFiles& f = files[i];
+        auto matches = [&](const std::optional<CheckpointImage>& image) {
+            return image && image->header.render_id == render_id &&
+                   image->header.generation == generation;
+        };
+        if (matches(f.committed)) {
+            chosen[i] = &*f.committed;
+        } else if (matches(f.part)) {
+            chosen[i] = &*f.part;
+            check.roll_forward.push_back(i);
+        } else if (f.committed) {
+            return fail(RecoveryVerdict::Mixed,
+                        "files from different checkpoints: " + expected.displays[i].path +
+                            " is render " + f.committed->header.render_id.substr(0, 8) +
+                            " generation " + std::to_string(f.committed->header.generation) +
+                            ", expected render " + render_id.substr(0, 8) + " generation " +
+                            std::to_string(generation));
+        } else {
+            return fail(f.error.empty() ? RecoveryVerdict::Missing : f.error_verdict,
+                        f.error.empty() ? expected.displays[i].path + " is missing" : f.error);
+        }
+    }
+    check.header = chosen[0]->header;
+    check.has_header = true;
+    const CheckpointHeader& h = check.header;
+
+    // 4. Consistent with the scene and with the display set.
+    if (h.fingerprint != expected.fingerprint) {
+        std::string what;
+        for (const std::string& part :
+             changed_fingerprint_parts(h.fingerprint_parts, expected.fingerprint_parts))
+            what += (what.empty() ? "" : ", ") + part;
+        return fail(RecoveryVerdict::FingerprintMismatch,
+                    "scene fingerprint mismatch: changed: " + (what.empty() ? "unknown" : what));
+    }
+    const size_t npixels = size_t(expected.width) * size_t(expected.height);
+    for (size_t i = 0; i < chosen.size(); ++i) {
+        const CheckpointHeader& hi = chosen[i]->header;
+        const OIIO::ImageSpec& spec = chosen[i]->spec;
+        const std::string& name = expected.displays[i].path;
+        if (hi.frame != expected.frame)
+            return fail(RecoveryVerdict::DisplaySetChanged,
+                        name + " belongs to frame " + std::to_string(hi.frame));
+        if (hi.display_count != int(expected.displays.size()) || hi.display_index != int(i) ||
+            hi.display_name != name)
+            return fail(RecoveryVerdict::DisplaySetChanged,
+                        "display set changed: " + name + " was display " +
+                            std::to_string(hi.display_index) + " of " +
+                            std::to_string(hi.display_count) + " (\"" + hi.display_name + "\")");
+        if (spec.x != expected.x || spec.y != expected.y || spec.width != expected.width ||
+            spec.height != expected.height || spec.full_width != expected.full_width ||
+            spec.full_height != expected.full_height ||
+            chosen[i]->pixels.size() != npixels * chosen[i]->channel_names.size())
+            return fail(RecoveryVerdict::DisplaySetChanged,
+                        name + " has another resolution or crop window");
+    }
+
+    // 5. Weights agree across the files of one generation.
+    for (size_t i = 1; i < chosen.size(); ++i)
+        for (size_t p = 0; p < npixels; ++p)
+            if (weight_at(*chosen[i], p) != weight_at(*chosen[0], p))
+                return fail(RecoveryVerdict::Mixed,
+                            "files from different checkpoints: ~w of " +
+                                expected.displays[i].path + " differs from " +
+                                expected.displays[0].path);
+
+    // 6. Something left to do?
+    if (h.min_samples >= expected.target_samples)
+        return fail(RecoveryVerdict::Finished,
+                    "finished: " + expected.displays[0].path + " already has " +
+                        std::to_string(h.min_samples) + " samples per pixel (target " +
+                        std::to_string(expected.target_samples) + ")");
+
+    for (CheckpointImage* image : chosen)
+        check.images.push_back(std::move(*image));
+    check.verdict = RecoveryVerdict::Resumable;
+    check.message = "resumable: render " + h.render_id.substr(0, 8) + " generation " +
+                    std::to_string(h.generation) + " at " + std::to_string(h.min_samples) +
+                    " samples per pixel (" + std::to_string(h.samples_done) + " samples, " +
+                    std::to_string(int64_t(h.total_elapsed + 0.5)) + " s so far)";
+    return check;
+}
+
+Status complete_interrupted_commit(const RecoveryCheck& check, const ExpectedFrame& expected)
+{
+    std::vector<std::string> finals;
+    for (size_t i : check.roll_forward)
+        finals.push_back(expected.displays[i].path);
+    if (finals.empty())
+        return {};
+    return commit_parts(finals);
+}
+
+}  // namespace ck
