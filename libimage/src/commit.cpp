@@ -3,6 +3,7 @@
 #include <ck/commit.h>
 
 #include <ck/checkpoint_format.h>
+#include <ck/fault.h>
 
 #include <OpenImageIO/filesystem.h>
 
@@ -78,6 +79,8 @@ std::string part_path(const std::string& path)
 
 Status write_part(const std::string& part, const ImageWrite& image)
 {
+    if (int injected = fault::error_number(fault::hit("part.open")))
+        return {ErrorCode::Io, part + ": cannot create: " + errno_text(injected)};
     FILE* fp = std::fopen(part.c_str(), "wb");
     if (!fp)
         return {ErrorCode::Io, part + ": cannot create: " + errno_text(errno)};
@@ -94,10 +97,18 @@ Status write_part(const std::string& part, const ImageWrite& image)
 
     // The stream, not OIIO, says whether every byte reached the kernel.
     int err = 0;
+    if (good && (err = fault::error_number(fault::hit("part.write"))) != 0) {
+        good = false;
+        error = "write failed: " + errno_text(err);
+    }
     if (good && (std::fflush(fp) != 0 || std::ferror(fp))) {
         err = errno;
         good = false;
         error = "write failed: " + errno_text(err ? err : EIO);
+    }
+    if (good && (err = fault::error_number(fault::hit("part.fsync"))) != 0) {
+        good = false;
+        error = "fsync failed: " + errno_text(err);
     }
     if (good && ::fsync(::fileno(fp)) != 0) {
         good = false;
@@ -119,11 +130,16 @@ Status commit_parts(const std::vector<std::string>& finals)
     std::set<std::string> dirs;
     for (const std::string& path : finals) {
         std::string part = part_path(path);
+        if (int injected = fault::error_number(fault::hit("commit.rename")))
+            return {ErrorCode::Io, path + ": cannot rename " + part + " into place: " +
+                                       errno_text(injected)};
         if (std::rename(part.c_str(), path.c_str()) != 0)
             return {ErrorCode::Io, path + ": cannot rename " + part + " into place: " +
                                        errno_text(errno)};
         dirs.insert(parent_dir(path));
     }
+    if (int injected = fault::error_number(fault::hit("commit.dirsync")))
+        return {ErrorCode::Io, "directory fsync failed: " + errno_text(injected)};
     for (const std::string& dir : dirs) {
         if (Status s = fsync_dir(dir); !s)
             return s;

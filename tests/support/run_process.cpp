@@ -40,7 +40,8 @@ std::string temp_capture_file()
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& cwd)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& cwd,
+                           const std::vector<std::string>& env)
 {
     // Capture through files, not pipes: no risk of a full pipe blocking the child.
     m_out_path = temp_capture_file();
@@ -57,6 +58,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
         ::dup2(err_fd, 2);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
             ::_exit(126);
+        for (const std::string& e : env)
+            ::putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> args;
         for (const std::string& a : argv)
             args.push_back(const_cast<char*>(a.c_str()));
@@ -122,9 +125,9 @@ ProcessResult ChildProcess::wait(double timeout_seconds)
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd,
-                          double timeout_seconds)
+                          double timeout_seconds, const std::vector<std::string>& env)
 {
-    ChildProcess child(argv, cwd);
+    ChildProcess child(argv, cwd, env);
     return child.wait(timeout_seconds);
 }
 

@@ -19,12 +19,15 @@ struct ProcessResult {
 /// Runs argv[0] with argv in `cwd` (empty = current directory). Kills it with
 /// SIGKILL after `timeout_seconds` (exit_code is then 128 + 9).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "",
-                          double timeout_seconds = 120.0);
+                          double timeout_seconds = 120.0,
+                          const std::vector<std::string>& env = {});
 
 /// A child started in the background, for tests that signal or kill it.
 class ChildProcess {
 public:
-    ChildProcess(const std::vector<std::string>& argv, const std::string& cwd = "");
+    /// `env` holds extra "NAME=value" entries for the child's environment.
+    ChildProcess(const std::vector<std::string>& argv, const std::string& cwd = "",
+                 const std::vector<std::string>& env = {});
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
