@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "describe.h"
+
+#include <ck/checkpoint_format.h>
+#include <ck/heatmap.h>
+#include <ck/inspect.h>
+#include <ck/tool/file_type.h>
+#include <ck/tool/json_writer.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+namespace ck::ckinfo {
+
+namespace {
+
+using tool::ExitCode;
+using tool::FileReport;
+using tool::JsonWriter;
+
+std::string fixed(double v, int decimals)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string number(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// "4 channels float" or "4 channels half/float".
+std::string channel_summary(const ImageReport& r)
+{
+    std::string types;
+    for (const ChannelInfo& c : r.channels)
+        if (types.find(c.type) == std::string::npos)
+            types += (types.empty() ? "" : "/") + c.type;
+    return std::to_string(r.channels.size()) + " channel" + (r.channels.size() == 1 ? "" : "s") +
+           " " + types;
+}
+
+double percent_done(const CheckpointHeader& h, const ImageReport& r)
+{
+    const double pixels = double(r.data_window.width) * double(r.data_window.height);
+    const double wanted = pixels * double(h.target_samples);
+    return wanted > 0 ? 100.0 * double(h.samples_done) / wanted : 0.0;
+}
+
+// The iinfo-style line.
+std::string summary_line(const std::string& path, const ImageReport& r, bool header_only,
+                         bool is_part)
+{
+    std::ostringstream s;
+    s << path << ": " << r.data_window.width << "x" << r.data_window.height << ", "
+      << image_kind_name(r.kind);
+    const bool checkpoint = r.kind == ImageKind::Checkpoint || r.kind == ImageKind::AsFinal ||
+                            r.kind == ImageKind::DeepCheckpoint;
+    if (checkpoint && r.header) {
+        const CheckpointHeader& h = *r.header;
+        s << ", " << h.min_samples << "/" << h.target_samples << " samples ("
+          << fixed(percent_done(h, r), 1) << "% done)";
+    }
+    if (r.checkpoint_elapsed)
+        s << ", checkpointElapsed " << fixed(double(*r.checkpoint_elapsed), 1) << " s";
+    if (!checkpoint) {
+        if (r.kind == ImageKind::Final && !r.software.empty())
+            s << " (" << r.software << ")";
+        s << ", " << channel_summary(r);
+        if (!r.compression.empty())
+            s << ", " << r.compression;
+    }
+    if (r.deep && r.kind != ImageKind::DeepCheckpoint)
+        s << ", deep";
+    if (r.subimages > 1)
+        s << ", " << r.subimages << " subimages";
+    if (r.miplevels > 1)
+        s << ", " << r.miplevels << " MIP levels";
+    if (is_part)
+        s << ", unfinished write (.part)";
+    if (r.damaged())
+        s << ", DAMAGED";
+    else if (header_only)
+        s << ", header only (pixels not read)";
+    s << "\n";
+    return s.str();
+}
+
+std::string window_text(const PixelRect& w)
+{
+    return std::to_string(w.width) + "x" + std::to_string(w.height) + " at (" +
+           std::to_string(w.x) + ", " + std::to_string(w.y) + ")";
+}
+
+std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bool header_only)
+{
+    std::ostringstream s;
+    const char* pad = "    ";
+    s << pad << "format: " << tool::file_type_name(sniff.type) << ", "
+      << (r.deep ? "deep " : "") << (r.tiled ? "tiled " + std::to_string(r.tile_width) + "x" +
+                                                   std::to_string(r.tile_height)
+                                             : std::string("scanline"))
+      << ", " << (r.compression.empty() ? "unknown" : r.compression) << " compression, "
+      << r.subimages << " subimage" << (r.subimages == 1 ? "" : "s") << ", " << r.file_size
+      << " bytes\n";
+    s << pad << "data window: " << window_text(r.data_window)
+      << "; display window: " << window_text(r.display_window) << "\n";
+    s << pad << "channels:";
+    for (const ChannelInfo& c : r.channels)
+        s << " " << c.name << " (" << c.type << ")";
+    s << "\n";
+    if (!r.software.empty())
+        s << pad << "software: " << r.software << "\n";
+    if (r.weights) {
+        const WeightStats& w = *r.weights;
+        s << pad << "samples per pixel (" << format::kWeightChannel << "): min " << number(w.min)
+          << ", mean " << fixed(w.mean, 2) << ", max " << number(w.max);
+        if (r.target_samples() > 0)
+            s << "; " << fixed(100.0 * w.fraction_done, 1) << "% of pixels at the target "
+              << r.target_samples() << " (" << w.pixels_at_target << " of " << w.pixels << ")";
+        s << "\n";
+    }
+    s << pad << "pixels: "
+      << (header_only      ? "not read (header only)"
+          : r.damaged()    ? "damaged (see the errors)"
+          : r.pixels_checked ? std::string("every chunk read") +
+                                   (r.state_hash_checked ? "; ck:stateHash matches" : "")
+                             : "not read")
+      << "\n";
+    for (const auto& [name, value] : r.checkpoint_attributes) {
+        if (name == format::kKeyHistory)
+            continue;  // shown below, one line per process
+        s << pad << name << ": " << value << "\n";
+    }
+    if (r.header) {
+        const size_t n = r.history.size();
+        s << pad << "resume history: " << n << " process" << (n == 1 ? "" : "es") << ", total "
+          << fixed(r.header->total_elapsed, 1) << " s across resumes\n";
+        for (size_t i = 0; i < n; ++i) {
+            const ResumeRecord& h = r.history[i];
+            s << pad << "  " << (i + 1) << ". host " << h.get("host") << ", "
+              << h.get("threads") << " threads, samples " << h.get("samplesFrom") << " -> "
+              << h.get("samplesTo") << ", " << h.get("elapsed") << " s, " << h.get("reason")
+              << ", written " << h.get("written") << "\n";
+        }
+    }
+    return s.str();
+}
+
+void write_rect(JsonWriter& j, const char* key, const PixelRect& w)
+{
+    j.key(key).begin_object().field("x", w.x).field("y", w.y).field("width", w.width)
+        .field("height", w.height).end_object();
+}
+
+std::string json_report(const std::string& path, const ImageReport& r,
+                        const tool::FileSniff& sniff, bool header_only)
+{
+    JsonWriter j;
+    j.begin_object();
+    j.field("file", path).field("ok", !r.damaged()).field("format", tool::file_type_name(sniff.type));
+    j.field("kind", image_kind_id(r.kind)).field("part_file", sniff.is_part);
+    j.field("file_size", r.file_size).field("width", r.data_window.width)
+        .field("height", r.data_window.height);
+    write_rect(j, "data_window", r.data_window);
+    write_rect(j, "display_window", r.display_window);
+    j.field("subimages", r.subimages).field("miplevels", r.miplevels).field("tiled", r.tiled)
+        .field("deep", r.deep).field("compression", r.compression).field("software", r.software);
+    j.key("channels").begin_array();
+    for (const ChannelInfo& c : r.channels)
+        j.begin_object().field("name", c.name).field("type", c.type).end_object();
+    j.end_array();
+
+    j.key(format::kCheckpointElapsed);
+    if (r.checkpoint_elapsed)
+        j.value(double(*r.checkpoint_elapsed));
+    else
+        j.null();
+
+    j.key("checkpoint");
+    if (r.header) {
+        const CheckpointHeader& h = *r.header;
+        j.begin_object();
+        j.field(format::kKeyFormatVersion, h.format_version).field(format::kKeyState, h.state);
+        j.field(format::kKeyRenderId, h.render_id)
+            .field(format::kKeyGeneration, std::to_string(h.generation));
+        j.field(format::kKeyFrame, h.frame).field(format::kKeyDisplayIndex, h.display_index);
+        j.field(format::kKeyDisplayCount, h.display_count)
+            .field(format::kKeyDisplayName, h.display_name);
+        j.field(format::kKeyMode, h.mode).field(format::kKeyTargetSamples, h.target_samples);
+        j.field(format::kKeySamplesDone, std::to_string(h.samples_done))
+            .field(format::kKeyMinSamples, h.min_samples);
+        j.field(format::kKeyFingerprint, h.fingerprint)
+            .field(format::kKeyFingerprintParts, h.fingerprint_parts);
+        j.field(format::kKeyReason, h.reason).field(format::kKeyTotalElapsed, h.total_elapsed);
+        j.field(format::kKeySeed, std::to_string(h.seed)).field(format::kKeyRenderer, h.renderer);
+        j.key(format::kKeyHistory).begin_array();
+        for (const ResumeRecord& rec : r.history) {
+            j.begin_object();
+            for (const auto& [k, v] : rec.fields)
+                j.field(k, v);
+            j.end_object();
+        }
+        j.end_array();
+        j.field("percent_done", percent_done(h, r));
+        j.end_object();
+    } else {
+        j.null();
+    }
+
+    j.key("weights");
+    if (r.weights) {
+        const WeightStats& w = *r.weights;
+        j.begin_object().field("min", w.min).field("mean", w.mean).field("max", w.max);
+        j.field("pixels", w.pixels).field("pixels_at_target", w.pixels_at_target)
+            .field("fraction_done", w.fraction_done).end_object();
+    } else {
+        j.null();
+    }
+    j.field("header_only", header_only).field("pixels_checked", r.pixels_checked)
+        .field("state_hash_checked", r.state_hash_checked);
+    j.key("problems").begin_array();
+    for (const std::string& p : r.problems)
+        j.value(p);
+    j.end_array();
+    j.key("notes").begin_array();
+    for (const std::string& n : r.notes)
+        j.value(n);
+    j.end_array();
+    j.end_object();
+    return j.str();
+}
+
+std::string error_json(const std::string& path, const tool::FileSniff& sniff,
+                       const std::string& error)
+{
+    JsonWriter j;
+    j.begin_object().field("file", path).field("ok", false)
+        .field("format", tool::file_type_name(sniff.type)).field("part_file", sniff.is_part)
+        .field("error", error).end_object();
+    return j.str();
+}
+
+}  // namespace
+
+tool::FileReport describe_file(const std::string& path, const Options& options,
+                               const std::string& heatmap_path)
+{
+    FileReport report;
+    report.file = path;
+
+    // What is it, by its magic bytes?
+    const tool::FileSniff sniff = tool::sniff_file(path);
+    if (!tool::is_image_type(sniff.type)) {
+        const bool io = sniff.type == tool::FileType::Missing ||
+                        sniff.type == tool::FileType::Unreadable ||
+                        sniff.type == tool::FileType::Directory;
+        const std::string why = tool::describe_non_image(sniff);
+        report.fail(io ? ExitCode::IoError : ExitCode::CheckFailed, why);
+        report.json = error_json(path, sniff, why);
+        return report;
+    }
+
+    InspectOptions inspect;
+    inspect.read_pixels = !options.header_only;
+    inspect.max_memory_bytes = options.limits.max_memory_bytes;
+    inspect.keep_weights = !heatmap_path.empty();
+    auto result = inspect_image(path, inspect);
+    if (!result) {
+        std::string why = result.status().message();
+        if (result.status().code() == ErrorCode::Corrupt)
+            why = "damaged: " + why;
+        if (sniff.is_part)
+            why += " (a .part file is an unfinished write; the previous file is intact)";
+        report.fail(tool::exit_code_for(result.status().code()), why);
+        report.json = error_json(path, sniff, why);
+        return report;
+    }
+    const ImageReport& r = result.value();
+
+    report.text = summary_line(path, r, options.header_only, sniff.is_part);
+    if (options.verbose > 0)
+        report.text += verbose_block(r, sniff, options.header_only);
+    report.json = json_report(path, r, sniff, options.header_only);
+    for (const std::string& p : r.problems)
+        report.fail(ExitCode::CheckFailed, "damaged: " + p);
+    for (const std::string& n : r.notes)
+        report.notes.push_back(n);
+    if (sniff.is_part)
+        report.notes.push_back("a .part file is an unfinished write: the renderer died while "
+                               "writing it; the previous checkpoint is intact (S16)");
+
+    if (!heatmap_path.empty()) {
+        if (r.weights_plane.empty()) {
+            report.warnings.push_back(std::string("no heatmap: no readable ") +
+                                      format::kWeightChannel + " channel");
+        } else if (Status s = write_weight_heatmap(r.weights_plane, r.data_window.width,
+                                                   r.data_window.height, r.target_samples(),
+                                                   heatmap_path);
+                   !s) {
+            report.fail(ExitCode::IoError, s.message());
+        } else {
+            report.notes.push_back("wrote the ~w heatmap to " + heatmap_path);
+        }
+    }
+    return report;
+}
+
+std::string heatmap_path_for(const std::string& heatmap, const std::string& input, size_t count)
+{
+    if (heatmap.empty() || count <= 1)
+        return heatmap;
+    const std::filesystem::path out(heatmap);
+    const std::string name = std::filesystem::path(input).stem().string();
+    std::filesystem::path made = out.parent_path() / (out.stem().string() + "." + name);
+    made += out.extension();
+    return made.string();
+}
+
+}  // namespace ck::ckinfo
