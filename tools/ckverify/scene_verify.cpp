@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include "scene_verify.h"
+
+#include "scene/fingerprint.h"
+#include "scene/parser.h"
+#include "scene/recovery_expectation.h"
+
+#include <ck/output_lock.h>
+#include <ck/recovery.h>
+#include <ck/tool/json_writer.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace ck::verify {
+
+namespace {
+
+std::string seconds_text(double seconds)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, seconds < 10 ? "%.1f s" : "%.0f s", seconds);
+    return buf;
+}
+
+std::string list_text(const std::vector<std::string>& items)
+{
+    std::string text;
+    for (const std::string& item : items)
+        text += (text.empty() ? "" : ", ") + item;
+    return text;
+}
+
+// "from 3 samples per pixel of 40 (render 1a2b3c4d generation 2, 3072 samples,
+// 0.4 s in this process, 1.2 s in total)"
+std::string resume_point(const CheckpointHeader& h, int target)
+{
+    return "from " + std::to_string(h.min_samples) + " samples per pixel of " +
+           std::to_string(target) + " (render " + h.render_id.substr(0, 8) + " generation " +
+           std::to_string(h.generation) + ", " + std::to_string(h.samples_done) + " samples, " +
+           seconds_text(h.checkpoint_elapsed) + " in its last process, " +
+           seconds_text(h.total_elapsed) + " in total)";
+}
+
+Outcome outcome_of(const RecoveryCheck& check)
+{
+    switch (check.verdict) {
+    case RecoveryVerdict::Resumable:
+        if (!check.roll_forward.empty())
+            return Outcome::InterruptedCommit;
+        return check.part_files.empty() ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
+    case RecoveryVerdict::Finished: return Outcome::Finished;
+    case RecoveryVerdict::Missing: return Outcome::Missing;
+    case RecoveryVerdict::Damaged: return Outcome::Damaged;
+    case RecoveryVerdict::Mixed: return Outcome::Mixed;
+    case RecoveryVerdict::FingerprintMismatch: return Outcome::FingerprintMismatch;
+    case RecoveryVerdict::DisplaySetChanged: return Outcome::DisplaySetChanged;
+    }
+    return Outcome::Damaged;
+}
+
+FrameVerdict judge_frame(const scene::Frame& frame)
+{
+    FrameVerdict v;
+    v.frame = frame.number;
+    v.target_samples = scene::recovery_target_samples(frame);
+    for (const scene::Display& d : frame.displays) {
+        v.displays.push_back(d.name);
+        if (output_in_use(d.name))
+            v.in_use.push_back(d.name);
+    }
+
+    // The same order as ckrender: S3 first, then the recovery rules.
+    const std::string blocker = scene::checkpoint_blocker(frame);
+    if (!blocker.empty()) {
+        v.outcome = Outcome::NotCheckpointable;
+        v.message = "outputs cannot hold a checkpoint (" + blocker + ")";
+    } else {
+        const ExpectedFrame expected =
+            scene::recovery_expectation(frame, scene::fingerprint_frame(frame));
+        const RecoveryCheck check = check_recovery(expected);
+        v.outcome = outcome_of(check);
+        v.message = check.message;
+        v.part_files = check.part_files;
+        for (size_t i : check.roll_forward)
+            v.roll_forward.push_back(expected.displays[i].path);
+        if (check.has_header)
+            v.header = check.header;
+    }
+    if (!v.in_use.empty())
+        v.outcome = Outcome::InProgress;
+    return v;
+}
+
+std::string frame_line(const FrameVerdict& v)
+{
+    const std::string resume = v.header ? resume_point(*v.header, v.target_samples) : "";
+    switch (v.outcome) {
+    case Outcome::Resumable: return "resumable " + resume;
+    case Outcome::KilledDuringCheckpoint:
+        return "killed during a checkpoint (orphaned " + list_text(v.part_files) +
+               "); the previous checkpoint is intact: resumable " + resume;
+    case Outcome::InterruptedCommit:
+        return "killed between the renames of a commit: -recover 1 completes it from the "
+               ".part of " + list_text(v.roll_forward) + ", then resumes " + resume;
+    case Outcome::Finished: return v.message;
+    case Outcome::InProgress:
+        return "render in progress: a live ckrender is rendering " + list_text(v.in_use) +
+               " (-recover 1 would be refused until it ends)";
+    case Outcome::NotCheckpointable:
+    case Outcome::Missing:
+    case Outcome::FingerprintMismatch:
+    case Outcome::Mixed:
+    case Outcome::Damaged:
+    case Outcome::DisplaySetChanged: break;
+    }
+    std::string line = "would start from scratch: " + v.message;
+    if (!v.part_files.empty())
+        line += " (orphaned " + list_text(v.part_files) + ": a writer died during a checkpoint)";
+    return line;
+}
+
+void write_frame_json(tool::JsonWriter& j, const FrameVerdict& v)
+{
+    j.begin_object();
+    j.field("frame", v.frame).field("outcome", outcome_id(v.outcome));
+    j.field("loses_nothing", loses_nothing(v.outcome)).field("message", v.message);
+    j.field("target_samples", v.target_samples);
+    for (const auto& [key, list] : {std::pair{"displays", &v.displays},
+                                    std::pair{"part_files", &v.part_files},
+                                    std::pair{"roll_forward", &v.roll_forward},
+                                    std::pair{"in_use", &v.in_use}}) {
+        j.key(key).begin_array();
+        for (const std::string& s : *list)
+            j.value(s);
+        j.end_array();
+    }
+    if (v.header) {
+        const CheckpointHeader& h = *v.header;
+        j.key("checkpoint").begin_object();
+        j.field("state", h.state).field("render_id", h.render_id);
+        j.field("generation", h.generation).field("min_samples", h.min_samples);
+        j.field("samples_done", h.samples_done).field("target_samples", h.target_samples);
+        j.field("checkpoint_elapsed", double(h.checkpoint_elapsed));
+        j.field("total_elapsed", h.total_elapsed).field("reason", h.reason);
+        j.end_object();
+    }
+    j.end_object();
+}
+
+}  // namespace
+
+const char* outcome_id(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Resumable: return "resumable";
+    case Outcome::KilledDuringCheckpoint: return "killed-during-checkpoint";
+    case Outcome::InterruptedCommit: return "interrupted-commit";
+    case Outcome::Finished: return "finished";
+    case Outcome::InProgress: return "in-progress";
+    case Outcome::Missing: return "missing";
+    case Outcome::FingerprintMismatch: return "fingerprint-mismatch";
+    case Outcome::Mixed: return "mixed";
+    case Outcome::Damaged: return "damaged";
+    case Outcome::DisplaySetChanged: return "display-set-changed";
+    case Outcome::NotCheckpointable: return "not-checkpointable";
+    }
+    return "unknown";
+}
+
+bool loses_nothing(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Resumable:
+    case Outcome::KilledDuringCheckpoint:
+    case Outcome::InterruptedCommit:
+    case Outcome::Finished:
+    case Outcome::InProgress: return true;
+    default: return false;
+    }
+}
+
+void verify_scene(const std::string& scene_path, int only_frame, int verbose,
+                  tool::FileReport& report)
+{
+    report.file = scene_path;
+    tool::JsonWriter j;
+    j.begin_object().field("file", scene_path).field("type", "scene");
+
+    // 1. The scene, through ckrender's own parser.
+    const scene::ParseResult parsed = scene::parse_rib_file(scene_path);
+    for (const scene::Diagnostic& d : parsed.diagnostics) {
+        if (d.severity == scene::Diagnostic::Severity::Error)
+            report.fail(tool::ExitCode::CheckFailed, d.loc.str() + ": " + d.message);
+        else if (verbose > 0)
+            report.warnings.push_back(d.loc.str() + ": " + d.message);
+    }
+    if (!parsed.ok()) {
+        report.text = scene_path + ": the scene does not parse (" +
+                      std::to_string(parsed.error_count()) +
+                      " error(s)); ckrender would render nothing\n";
+        j.field("ok", false).field("error", "the scene does not parse");
+        j.key("errors").begin_array();
+        for (const std::string& e : report.errors)
+            j.value(e);
+        j.end_array().end_object();
+        report.json = j.str();
+        return;
+    }
+
+    // 2. Each frame, as -recover 1 would see it.
+    std::vector<FrameVerdict> verdicts;
+    for (const scene::Frame& frame : parsed.scene.frames)
+        if (only_frame < 0 || frame.number == only_frame)
+            verdicts.push_back(judge_frame(frame));
+    if (verdicts.empty())
+        report.fail(tool::ExitCode::CheckFailed,
+                    only_frame >= 0 ? "no frame " + std::to_string(only_frame)
+                                    : "the scene has no frames (no WorldBegin)");
+
+    int lost = 0;
+    j.key("frames").begin_array();
+    for (const FrameVerdict& v : verdicts) {
+        if (!loses_nothing(v.outcome))
+            ++lost;
+        report.text += scene_path + ": frame " + std::to_string(v.frame) + ": " + frame_line(v) +
+                       "\n";
+        if (verbose > 0)
+            for (const std::string& d : v.displays)
+                report.text += "    display " + d + "\n";
+        write_frame_json(j, v);
+    }
+    j.end_array();
+    if (lost > 0)
+        report.code = tool::worst(report.code, tool::ExitCode::CheckFailed);
+
+    // 3. The scene's verdict (ckverify's last line says PASS or FAILURE).
+    const size_t n = verdicts.size();
+    std::string last;
+    if (n == 0)
+        last = "nothing to recover";
+    else if (lost == 0)
+        last = std::to_string(n) + (n == 1 ? " frame" : " frames") + ", nothing would be lost";
+    else
+        last = std::to_string(lost) + " of " + std::to_string(n) +
+               (n == 1 ? " frame" : " frames") + " would start from scratch";
+    report.text += scene_path + ": " + last + "\n";
+    j.field("ok", n > 0 && lost == 0).field("result", last);
+    j.end_object();
+    report.json = j.str();
+}
+
+}  // namespace ck::verify
