@@ -13,6 +13,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
+# --sanitizers: also what scripts/sanitize.sh needs (clang and libFuzzer).
+if [ "${1:-}" = "--sanitizers" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -97,6 +97,11 @@ bool ChildProcess::running()
     return !m_done;
 }
 
+std::string ChildProcess::peek_err() const
+{
+    return slurp(m_err_path);
+}
+
 ProcessResult ChildProcess::wait(double timeout_seconds)
 {
     ProcessResult result;

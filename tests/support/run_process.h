@@ -36,6 +36,8 @@ public:
     void signal(int signo);
     /// True while the child has not exited.
     bool running();
+    /// What the child has written to stderr so far.
+    std::string peek_err() const;
     /// Waits up to `timeout_seconds` (then SIGKILLs) and returns the result.
     ProcessResult wait(double timeout_seconds = 120.0);
 

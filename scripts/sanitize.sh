@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The ckrender authors.
+#
+# The sanitizer and fuzzing jobs (docs/reliability.md), run by .ci/run after
+# the test suite:
+#   1. AddressSanitizer + UndefinedBehaviorSanitizer build, whole test suite;
+#   2. ThreadSanitizer build, the render loop, background writer and signal tests;
+#   3. libFuzzer on the RIB parser for FUZZ_SECONDS (default 60) from a seed corpus.
+# Any sanitizer report or fuzzer crash fails the script.
+# usage: scripts/sanitize.sh [asan] [tsan] [fuzz]   (default: all three)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc)
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(asan tsan fuzz)
+bash "$here/scripts/install-deps.sh" --sanitizers
+
+for step in "${steps[@]}"; do
+  case $step in
+  asan)
+    cmake -S "$here" -B "$here/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCK_SANITIZE=address,undefined -DCK_BUILD_TESTS=ON
+    cmake --build "$here/build-asan" -j"$jobs"
+    (cd "$here/build-asan" &&
+      ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+      LSAN_OPTIONS=suppressions="$here/scripts/lsan.supp":print_suppressions=0 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest --output-on-failure -j"$jobs" --timeout 900)
+    ;;
+  tsan)
+    cmake -S "$here" -B "$here/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCK_SANITIZE=thread -DCK_BUILD_TESTS=ON
+    cmake --build "$here/build-tsan" -j"$jobs" --target ck_session_tests ck_checkpoint_tests ckrender
+    (cd "$here/build-tsan" &&
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions="$here/scripts/tsan.supp" \
+      ctest --output-on-failure -j"$jobs" --timeout 900 \
+        -R '^(Resume|Recovery|RecoveryRefusal|PostCheckpointCommand|Checkpointing|CkrenderCheckpoint|WriteErrors|CommitSteps)')
+    ;;
+  fuzz)
+    CC=clang CXX=clang++ cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCK_SANITIZE=address,undefined -DCK_BUILD_TESTS=OFF -DCK_BUILD_FUZZERS=ON
+    cmake --build "$here/build-fuzz" -j"$jobs" --target ck_rib_fuzzer
+    corpus=$(mktemp -d "${TMPDIR:-/tmp}/ckfuzz.XXXXXX")
+    trap 'rm -rf "$corpus"' EXIT
+    cp "$here"/samples/*.rib "$corpus"/
+    if [ -d "$here/../shared/corpus/rib" ]; then
+      find "$here/../shared/corpus/rib" -name '*.rib' -exec cp {} "$corpus"/ \;
+    fi
+    cp "$here"/fuzz/seeds/* "$corpus"/ 2>/dev/null || true
+    # -rss_limit_mb and -timeout turn unbounded memory and hangs into failures.
+    (cd "$corpus" && ASAN_OPTIONS=detect_leaks=1 "$here/build-fuzz/fuzz/ck_rib_fuzzer" \
+      -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+      -print_final_stats=1 "$corpus")
+    ;;
+  *) echo "sanitize.sh: unknown step $step" >&2; exit 2 ;;
+  esac
+done
