@@ -144,6 +144,11 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
         const uint64_t pixels = uint64_t(width) * uint64_t(height);
         for (int c = 0; c < channels->num_channels; ++c) {
             const exr_attr_chlist_entry_t& ch = channels->entries[c];
+            if (ch.x_sampling != 1 || ch.y_sampling != 1)
+                return Status{ErrorCode::Unsupported,
+                              where + "channel \"" + std::string(ch.name.str, size_t(ch.name.length)) +
+                                  "\" is subsampled (luminance/chroma image); OpenImageIO "
+                                  "cannot read such files"};
             const uint64_t xs = uint64_t(std::max(1, ch.x_sampling));
             const uint64_t ys = uint64_t(std::max(1, ch.y_sampling));
             const uint64_t samples = ((uint64_t(width) + xs - 1) / xs) * ((uint64_t(height) + ys - 1) / ys);
@@ -432,6 +437,9 @@ Result<OIIO::ImageBuf> read_subimage(OIIO::ImageInput& in, int subimage, int mip
         float_spec.set_format(OIIO::TypeFloat);
         float_spec.channelformats.clear();
         OIIO::ImageBuf buf(float_spec);  // allocates: sizes were checked beforehand
+        // Forget warnings left from opening (libtiff reports odd tags as errors);
+        // what matters is whether this read fails.
+        (void)in.geterror();
         if (!in.read_image(subimage, miplevel, 0, spec.nchannels, OIIO::TypeFloat,
                            buf.localpixels()) ||
             in.has_error()) {

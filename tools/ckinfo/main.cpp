@@ -53,7 +53,6 @@ int main(int argc, char** argv)
         return ck::tool::to_int(ExitCode::Usage);
     }
 
-    ck::tool::init_image_library();
     ExitCode result = ExitCode::Ok;
     ck::tool::JsonWriter json;
     json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
@@ -62,7 +61,11 @@ int main(int argc, char** argv)
         const std::string heatmap =
             ck::ckinfo::heatmap_path_for(options.heatmap, file, files.size());
         ck::tool::FileReport report = ck::tool::run_file_isolated(
-            file, [&] { return ck::ckinfo::describe_file(file, options, heatmap); },
+            file,
+            [&] {
+                ck::tool::init_image_library();  // in the child: see cli.h
+                return ck::ckinfo::describe_file(file, options, heatmap);
+            },
             options.limits);
         ck::tool::print_file_report(kTool, report, options.quiet, options.json);
         result = ck::tool::worst(result, report.code);

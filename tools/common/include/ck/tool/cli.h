@@ -43,9 +43,12 @@ void add_isolation_options(CLI::App& app, Limits& limits);
 std::optional<ExitCode> parse_command_line(CLI::App& app, const std::string& tool, int argc,
                                            char** argv);
 
-/// Once per process before any image work: silences OIIO's debug chatter and
-/// bounds its thread pools (which also bounds the address space threads
-/// reserve, so the --max-memory cap measures the image, not the core count).
+/// Before image work in an isolated child (call it inside the work function
+/// given to run_isolated / run_file_isolated, never in the parent): silences
+/// OIIO's debug chatter and bounds its thread pools, which also bounds the
+/// address space threads reserve, so --max-memory measures the image, not the
+/// core count. Setting OIIO's thread count starts its pool: threads started
+/// in the parent do not survive fork() and their locks deadlock the child.
 void init_image_library();
 
 }  // namespace ck::tool

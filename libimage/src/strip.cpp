@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include <ck/strip.h>
+
+#include <ck/checkpoint_format.h>
+#include <ck/commit.h>
+#include <ck/inspect.h>
+#include <ck/safe_read.h>
+
+#include <OpenImageIO/imagebufalgo.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <new>
+#include <string_view>
+
+#include <unistd.h>
+
+namespace ck {
+
+namespace {
+
+// Our metadata namespace ("ck:"), taken from a key so that keys stay spelled
+// only in checkpoint_format.h.
+bool is_checkpoint_key(std::string_view name)
+{
+    const std::string_view state = format::kKeyState;
+    const std::string_view ns = state.substr(0, state.find(':') + 1);
+    return name.substr(0, ns.size()) == ns || name == format::kCheckpointElapsed;
+}
+
+// Channels that --half leaves alone: depth keeps its precision.
+bool keeps_precision(const std::string& name)
+{
+    return name == "Z" || name == "ZBack";
+}
+
+// Byte copy through the commit protocol: out.part, fsync, rename, dir fsync.
+Status copy_atomically(const std::string& in, const std::string& out)
+{
+    const std::string part = part_path(out);
+    FILE* src = std::fopen(in.c_str(), "rb");
+    if (!src)
+        return {ErrorCode::NotFound, in + ": cannot open: " + std::strerror(errno)};
+    FILE* dst = std::fopen(part.c_str(), "wb");
+    if (!dst) {
+        const int err = errno;
+        std::fclose(src);
+        return {ErrorCode::Io, part + ": cannot create: " + std::strerror(err)};
+    }
+    bool good = true;
+    std::string error;
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        const size_t n = std::fread(buf.data(), 1, buf.size(), src);
+        if (n > 0 && std::fwrite(buf.data(), 1, n, dst) != n) {
+            good = false;
+            error = std::string("write failed: ") + std::strerror(errno);
+            break;
+        }
+        if (n < buf.size()) {
+            if (std::ferror(src)) {
+                good = false;
+                error = in + ": read failed";
+            }
+            break;
+        }
+    }
+    std::fclose(src);
+    if (good && (std::fflush(dst) != 0 || std::ferror(dst) || ::fsync(::fileno(dst)) != 0)) {
+        good = false;
+        error = std::string("write failed: ") + std::strerror(errno);
+    }
+    if (std::fclose(dst) != 0 && good) {
+        good = false;
+        error = std::string("close failed: ") + std::strerror(errno);
+    }
+    if (!good) {
+        std::remove(part.c_str());
+        return {ErrorCode::Io, part + ": " + error};
+    }
+    return commit_parts({out});
+}
+
+bool same_file(const std::string& a, const std::string& b)
+{
+    std::error_code ec;
+    return a == b || std::filesystem::equivalent(a, b, ec);
+}
+
+std::string types_text(const OIIO::ImageSpec& spec)
+{
+    std::string out;
+    for (int c = 0; c < spec.nchannels; ++c) {
+        const std::string t = spec.channelformat(c).c_str();
+        if (out.find(t) == std::string::npos)
+            out += (out.empty() ? "" : "/") + t;
+    }
+    return out;
+}
+
+}  // namespace
+
+bool is_exr_compression(const std::string& name)
+{
+    const std::string base = name.substr(0, name.find(':'));
+    static const char* const kNames[] = {"none", "rle",  "zips", "zip",  "piz",
+                                         "pxr24", "b44", "b44a", "dwaa", "dwab"};
+    const bool known = std::any_of(std::begin(kNames), std::end(kNames),
+                                   [&](const char* n) { return base == n; });
+    if (!known)
+        return false;
+    if (base.size() == name.size())
+        return true;
+    // Only dwaa/dwab take a level.
+    const std::string level = name.substr(base.size() + 1);
+    return (base == "dwaa" || base == "dwab") && !level.empty() &&
+           level.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+OIIO::ImageSpec stripped_spec(const OIIO::ImageSpec& spec, std::vector<std::string>& kept,
+                              std::vector<std::string>& removed)
+{
+    OIIO::ImageSpec out = spec;
+    kept.clear();
+    std::vector<OIIO::TypeDesc> formats;
+    for (int c = 0; c < spec.nchannels; ++c) {
+        const std::string name = spec.channel_name(c);
+        if (name == format::kWeightChannel)
+            continue;
+        kept.push_back(name);
+        formats.push_back(spec.channelformat(c));
+    }
+    out.nchannels = int(kept.size());
+    out.channelnames = kept;
+    out.channelformats = formats;
+    if (!formats.empty() && std::all_of(formats.begin(), formats.end(),
+                                        [&](OIIO::TypeDesc t) { return t == formats[0]; })) {
+        out.channelformats.clear();
+        out.format = formats[0];
+    }
+    auto index_of = [&](const char* name) {
+        auto it = std::find(kept.begin(), kept.end(), name);
+        return it == kept.end() ? -1 : int(it - kept.begin());
+    };
+    out.alpha_channel = index_of("A");
+    out.z_channel = index_of("Z");
+
+    removed.clear();
+    for (const OIIO::ParamValue& p : spec.extra_attribs)
+        if (is_checkpoint_key(p.name().string()))
+            removed.push_back(p.name().string());
+    for (const std::string& name : removed)
+        out.erase_attribute(name);
+    return out;
+}
+
+Result<StripResult> strip_checkpoint(const std::string& in, const std::string& out,
+                                     const StripOptions& options)
+{
+    if (!options.compression.empty() && !is_exr_compression(options.compression))
+        return Status{ErrorCode::InvalidArgument,
+                      "unknown OpenEXR compression \"" + options.compression + "\""};
+    try {
+        // 1. The input must be readable in full: never write from damaged pixels.
+        InspectOptions inspect;
+        inspect.read_pixels = true;
+        inspect.max_memory_bytes = options.max_memory_bytes;
+        auto report = inspect_image(in, inspect);
+        if (!report)
+            return report.status();
+        if (report->damaged())
+            return Status{ErrorCode::Corrupt, "damaged: " + report->problems.front()};
+
+        StripResult result;
+        result.kind = image_kind_name(report->kind);
+        result.compression = report->compression;
+
+        // 2. Not a checkpoint: copy unchanged, leave alone, or refuse.
+        const bool checkpoint =
+            report->kind == ImageKind::Checkpoint || report->kind == ImageKind::AsFinal;
+        if (report->kind == ImageKind::DeepCheckpoint)
+            return Status{ErrorCode::Unsupported, "deep-data checkpoints cannot be stripped yet"};
+        if (!checkpoint) {
+            if (options.strict)
+                return Status{ErrorCode::Unsupported,
+                              std::string("not a checkpoint (") + result.kind +
+                                  "); refused by --strict"};
+            for (const ChannelInfo& c : report->channels)
+                result.kept_channels.push_back(c.name);
+            if (same_file(in, out)) {
+                result.action = StripAction::Unchanged;
+                return result;
+            }
+            if (Status s = copy_atomically(in, out); !s)
+                return s;
+            result.action = StripAction::Copied;
+            return result;
+        }
+        if (report->subimages > 1)
+            return Status{ErrorCode::Unsupported, "multi-part checkpoints cannot be stripped yet"};
+
+        // 3. Read every channel as float; float and half survive that exactly.
+        auto input = open_image(in, report->format);
+        if (!input)
+            return input.status();
+        const OIIO::ImageSpec spec = (*input)->spec(0, 0);
+        for (int c = 0; c < spec.nchannels; ++c) {
+            const OIIO::TypeDesc t = spec.channelformat(c);
+            if (t != OIIO::TypeFloat && t != OIIO::TypeHalf)
+                return Status{ErrorCode::Unsupported,
+                              "channel \"" + std::string(spec.channel_name(c)) + "\" is " + t.c_str() +
+                                  ": only half and float channels are stripped bit-exactly"};
+        }
+        auto buf = read_subimage(**input, 0, 0);
+        if (!buf)
+            return buf.status();
+        (*input)->close();
+
+        // 4. The output spec and the kept channels, selected by name (OIIO
+        //    reorders channels on read, so positions mean nothing).
+        OIIO::ImageSpec out_spec =
+            stripped_spec(spec, result.kept_channels, result.removed_attributes);
+        result.removed_channels = {format::kWeightChannel};
+        std::vector<int> order;
+        for (const std::string& name : result.kept_channels)
+            order.push_back(buf->spec().channelindex(name));
+        OIIO::ImageBuf kept = OIIO::ImageBufAlgo::channels(buf.value(), int(order.size()), order,
+                                                           {}, result.kept_channels);
+        if (kept.has_error() || kept.nchannels() != int(order.size()))
+            return Status{ErrorCode::Internal, "cannot select channels: " + kept.geterror()};
+
+        if (options.half) {
+            std::vector<OIIO::TypeDesc> formats;
+            for (int c = 0; c < out_spec.nchannels; ++c)
+                formats.push_back(keeps_precision(out_spec.channel_name(c))
+                                      ? out_spec.channelformat(c)
+                                      : OIIO::TypeDesc(OIIO::TypeHalf));
+            out_spec.channelformats = formats;
+            if (std::all_of(formats.begin(), formats.end(),
+                            [](OIIO::TypeDesc t) { return t == OIIO::TypeHalf; })) {
+                out_spec.channelformats.clear();
+                out_spec.format = OIIO::TypeHalf;
+            }
+        }
+        if (!options.compression.empty())
+            out_spec.attribute("compression", options.compression);
+        result.compression = out_spec.get_string_attribute("compression");
+        result.output_type = types_text(out_spec);
+
+        // 5. Write through the commit protocol: in place is crash-safe.
+        ImageWrite write;
+        write.path = out;
+        write.format_name = format::kOpenExrFormat;
+        write.spec = out_spec;
+        write.pixels = static_cast<const float*>(kept.localpixels());
+        if (Status s = write_images_atomically({write}); !s)
+            return s;
+        result.action = StripAction::Stripped;
+        return result;
+    } catch (const std::bad_alloc&) {
+        return Status{ErrorCode::Internal, "out of memory"};
+    } catch (const std::exception& e) {
+        return Status{ErrorCode::Internal, e.what()};
+    }
+}
+
+}  // namespace ck

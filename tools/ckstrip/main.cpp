@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// ckstrip IN -o OUT | ckstrip -o DIR FILE... | ckstrip --in-place FILE...
+// Makes finals for comp from checkpoints (S31): removes ~w and the checkpoint
+// metadata, keeps every other channel and attribute bit for bit (docs/tools.md).
+// CLI11 -> Options -> one isolated strip_checkpoint() per file -> print -> exit code.
+#include <ck/checkpoint_format.h>
+#include <ck/commit.h>
+#include <ck/strip.h>
+#include <ck/tool/common.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ck::tool::ExitCode;
+using ck::tool::FileReport;
+
+constexpr const char* kTool = "ckstrip";
+
+struct Options {
+    std::string output;
+    bool in_place = false;
+    ck::StripOptions strip;
+    ck::tool::CommonOptions common;
+    ck::tool::Limits limits;
+};
+
+std::string join(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const std::string& s : items)
+        out += (out.empty() ? "" : " ") + s;
+    return out;
+}
+
+// One file, inside the isolated child.
+FileReport strip_one(const std::string& in, const std::string& out, const Options& options)
+{
+    FileReport report;
+    report.file = in;
+    ck::tool::JsonWriter j;
+    j.begin_object().field("file", in).field("output", out);
+
+    const ck::tool::FileSniff sniff = ck::tool::sniff_file(in);
+    auto result = ck::Result<ck::StripResult>(ck::Status{});
+    if (!ck::tool::is_image_type(sniff.type)) {
+        const bool io = sniff.type == ck::tool::FileType::Missing ||
+                        sniff.type == ck::tool::FileType::Unreadable ||
+                        sniff.type == ck::tool::FileType::Directory;
+        result = ck::Status{io ? ck::ErrorCode::NotFound : ck::ErrorCode::Corrupt,
+                            ck::tool::describe_non_image(sniff)};
+    } else {
+        ck::StripOptions strip = options.strip;
+        strip.max_memory_bytes = options.limits.max_memory_bytes;
+        result = ck::strip_checkpoint(in, out, strip);
+    }
+
+    if (!result) {
+        std::string why = result.status().message();
+        if (sniff.is_part)
+            why += " (a .part file is an unfinished write)";
+        report.fail(ck::tool::exit_code_for(result.status().code()), why);
+        j.field("ok", false).field("action", "refused").field("error", why).end_object();
+        report.json = j.str();
+        return report;
+    }
+
+    const ck::StripResult& r = result.value();
+    const std::string target = in == out ? in + " (in place)" : in + " -> " + out;
+    const char* action = "stripped";
+    switch (r.action) {
+    case ck::StripAction::Stripped:
+        report.text = target + ": stripped " + ck::format::kWeightChannel + " and " +
+                      std::to_string(r.removed_attributes.size()) +
+                      " checkpoint attributes; " + join(r.kept_channels) + " (" +
+                      r.output_type + "), " + r.compression + "\n";
+        if (options.common.verbose > 0)
+            report.text += "    removed: " + join(r.removed_channels) + " " +
+                           join(r.removed_attributes) + "\n";
+        break;
+    case ck::StripAction::Copied:
+        action = "copied";
+        report.text = target + ": copied unchanged\n";
+        report.notes.push_back(std::string("not a checkpoint (") + r.kind +
+                               "): copied unchanged (--strict refuses it)");
+        break;
+    case ck::StripAction::Unchanged:
+        action = "unchanged";
+        report.text = target + ": left unchanged\n";
+        report.notes.push_back(std::string("not a checkpoint (") + r.kind +
+                               "): nothing to strip (--strict refuses it)");
+        break;
+    }
+    j.field("ok", true).field("action", action).field("kind", r.kind);
+    j.key("channels").begin_array();
+    for (const std::string& c : r.kept_channels)
+        j.value(c);
+    j.end_array().key("removed_channels").begin_array();
+    for (const std::string& c : r.removed_channels)
+        j.value(c);
+    j.end_array().key("removed_attributes").begin_array();
+    for (const std::string& a : r.removed_attributes)
+        j.value(a);
+    j.end_array().field("type", r.output_type).field("compression", r.compression).end_object();
+    report.json = j.str();
+    return report;
+}
+
+// Where each input goes; an empty list after printing a usage error.
+std::vector<std::string> output_paths(const std::vector<std::string>& inputs, const Options& o)
+{
+    std::vector<std::string> outs;
+    if (o.in_place == !o.output.empty()) {
+        ck::tool::print_error(kTool, "", "give either -o OUT or --in-place");
+        return outs;
+    }
+    std::error_code ec;
+    const bool to_dir = !o.output.empty() && fs::is_directory(o.output, ec);
+    if (!o.in_place && !to_dir && inputs.size() > 1) {
+        ck::tool::print_error(kTool, "", "-o names one file; with several inputs use -o DIR "
+                                         "(an existing directory) or --in-place");
+        return outs;
+    }
+    for (const std::string& in : inputs) {
+        if (o.in_place)
+            outs.push_back(in);
+        else if (to_dir)
+            outs.push_back((fs::path(o.output) / fs::path(in).filename()).string());
+        else
+            outs.push_back(o.output);
+    }
+    return outs;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"ckstrip: make final images for comp from checkpoints. Removes the ~w channel,\n"
+                 "the checkpoint tag and every checkpoint-only attribute (ck:*,\n"
+                 "checkpointElapsed); keeps every other channel and attribute, and the colour\n"
+                 "pixels bit for bit. Output goes through NAME.part, fsync and rename, so\n"
+                 "--in-place is crash-safe. A file that is not a checkpoint is copied\n"
+                 "unchanged (with a note) or, with --strict, refused.",
+                 kTool};
+    Options options;
+    options.limits.timeout_seconds = 120;  // writing compresses; allow more than ckinfo
+    std::vector<std::string> files;
+    ck::tool::setup_app(app, kTool);
+    app.add_option("files", files, "Checkpoint images (type found by magic bytes, not name)")
+        ->required()
+        ->type_name("FILE...");
+    app.add_option("-o,--output", options.output,
+                   "Output file (one input), or an existing directory (several inputs)")
+        ->type_name("OUT");
+    app.add_flag("--in-place", options.in_place, "Replace each FILE by its stripped version");
+    app.add_flag("--half", options.strip.half,
+                 "Store colour as half (Z/ZBack keep their type; output is then not bit-identical)");
+    app.add_option("--compression", options.strip.compression,
+                   "OpenEXR compression of the output: none, rle, zips, zip, piz, pxr24, b44, "
+                   "b44a, dwaa[:LEVEL], dwab[:LEVEL] (default: the input's)")
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                return ck::is_exr_compression(name) ? std::string()
+                                                    : "unknown OpenEXR compression: " + name;
+            },
+            "NAME"))
+        ->type_name("NAME");
+    app.add_flag("--strict", options.strip.strict,
+                 "Refuse (exit 1) files that are not checkpoints instead of copying them");
+    ck::tool::add_common_flags(app, options.common);
+    ck::tool::add_isolation_options(app, options.limits);
+    if (auto done = ck::tool::parse_command_line(app, kTool, argc, argv))
+        return ck::tool::to_int(*done);
+    const std::vector<std::string> outputs = output_paths(files, options);
+    if (outputs.empty()) {
+        std::fprintf(stderr, "Run '%s --help' for the options and exit codes.\n", kTool);
+        return ck::tool::to_int(ExitCode::Usage);
+    }
+
+    ExitCode result = ExitCode::Ok;
+    ck::tool::JsonWriter json;
+    json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
+    json.key("files").begin_array();
+    for (size_t i = 0; i < files.size(); ++i) {
+        const std::string& in = files[i];
+        const std::string& out = outputs[i];
+        // A child killed mid-write leaves out.part behind: remove it then,
+        // unless it was there before (someone else's).
+        std::error_code ec;
+        const std::string part = ck::part_path(out);
+        const bool part_existed = fs::exists(part, ec);
+        FileReport report = ck::tool::run_file_isolated(
+            in,
+            [&] {
+                ck::tool::init_image_library();  // in the child: see cli.h
+                return strip_one(in, out, options);
+            },
+            options.limits);
+        if (report.code != ExitCode::Ok && !part_existed)
+            fs::remove(part, ec);
+        ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
+        result = ck::tool::worst(result, report.code);
+        json.raw(report.json);
+    }
+    json.end_array().field("exit_code", ck::tool::to_int(result)).end_object();
+    if (options.common.json)
+        ck::tool::print_out(json.str() + "\n");
+    return ck::tool::to_int(result);
+}
