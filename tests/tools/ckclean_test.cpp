@@ -101,7 +101,8 @@ bool valid_json(const TempDir& dir, const std::string& json)
 {
     const std::string file = dir.file("out.json");
     write_text(file, json);
-    auto r = run_process({"python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
+    auto r = run_process(
+        {"/usr/bin/python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
     fs::remove(file);
     return r.exit_code == 0;
 }

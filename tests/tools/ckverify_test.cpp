@@ -96,7 +96,8 @@ bool valid_json(const TempDir& dir, const std::string& json)
 {
     const std::string file = dir.file("out.json");
     write_text(file, json);
-    auto r = run_process({"python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
+    auto r = run_process(
+        {"/usr/bin/python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
     return r.exit_code == 0;
 }
 
@@ -202,10 +203,10 @@ TEST(CkverifyCli, MissingEmptyTextAndDamagedFilesEachGetAnAnswer)
 TEST(CkverifyCli, SceneThatDoesNotParseGivesFileLineColumn)
 {
     TempDir dir;
-    write_text(dir.file("s.rib"), "Format 8 8 1\nNoSuchRequest 1 2\nWorldBegin\nWorldEnd\n");
+    write_text(dir.file("s.rib"), "Format 8 8 1\nWorldBegin\nSphere \"a\"\nWorldEnd\n");
     auto r = verify(dir, {"s.rib"});
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find("s.rib:2:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("s.rib:3:8: Sphere: expected 4 numbers"), std::string::npos) << r.err;
 }
 
 // --- Image files.

@@ -156,7 +156,7 @@ int main(int argc, char** argv)
             return ck::tool::to_int(ExitCode::Usage);
         }
         scan_options.min_age_seconds = interval->seconds;
-        scan_options.min_age_text = interval->str();
+        scan_options.min_age_text = options.older_than;
     }
     ck::tool::init_image_library();
 
