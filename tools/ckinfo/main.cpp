@@ -53,6 +53,7 @@ int main(int argc, char** argv)
         return ck::tool::to_int(ExitCode::Usage);
     }
 
+    ck::tool::init_image_library();
     ExitCode result = ExitCode::Ok;
     ck::tool::JsonWriter json;
     json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
@@ -63,7 +64,6 @@ int main(int argc, char** argv)
         ck::tool::FileReport report = ck::tool::run_file_isolated(
             file,
             [&] {
-                ck::tool::init_image_library();  // in the child: see cli.h
                 return ck::ckinfo::describe_file(file, options, heatmap);
             },
             options.limits);

@@ -183,6 +183,7 @@ int main(int argc, char** argv)
         return ck::tool::to_int(ExitCode::Usage);
     }
 
+    ck::tool::init_image_library();
     ExitCode result = ExitCode::Ok;
     ck::tool::JsonWriter json;
     json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
@@ -198,7 +199,6 @@ int main(int argc, char** argv)
         FileReport report = ck::tool::run_file_isolated(
             in,
             [&] {
-                ck::tool::init_image_library();  // in the child: see cli.h
                 return strip_one(in, out, options);
             },
             options.limits);

@@ -85,10 +85,10 @@ void init_image_library()
 {
     // Debian's OIIO is built without NDEBUG and prints "OIIO DEBUG" lines.
     OIIO::attribute("debug", 0);
-    // A few threads are plenty for one file at a time, and every thread reserves
-    // stack and malloc-arena address space that would count against --max-memory.
+    // One file at a time needs few threads, and each thread reserves stack and
+    // malloc-arena address space that would count against --max-memory. Only
+    // stored here; OpenEXR applies it when a reader is created (in the child).
     const int threads = int(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-    OIIO::attribute("threads", threads);
     OIIO::attribute("exr_threads", threads);
 }
 

@@ -2,6 +2,8 @@
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/tool/isolate.h>
 
+#include <OpenImageIO/imageio.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -13,6 +15,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <thread>
 
 #include <fcntl.h>
 #include <malloc.h>
@@ -96,6 +99,9 @@ void on_allocation_failure()
     // the address space that would count threads, not image bytes.
     ::mallopt(M_ARENA_MAX, 2);
 #endif
+    // OIIO's thread pool must start here, in the child: worker threads of a
+    // pool started before fork() do not exist here and their locks never open.
+    OIIO::attribute("threads", int(std::clamp(std::thread::hardware_concurrency(), 1u, 4u)));
     g_report_fd = fd;
     std::set_new_handler(on_allocation_failure);
 

@@ -43,12 +43,10 @@ void add_isolation_options(CLI::App& app, Limits& limits);
 std::optional<ExitCode> parse_command_line(CLI::App& app, const std::string& tool, int argc,
                                            char** argv);
 
-/// Before image work in an isolated child (call it inside the work function
-/// given to run_isolated / run_file_isolated, never in the parent): silences
-/// OIIO's debug chatter and bounds its thread pools, which also bounds the
-/// address space threads reserve, so --max-memory measures the image, not the
-/// core count. Setting OIIO's thread count starts its pool: threads started
-/// in the parent do not survive fork() and their locks deadlock the child.
+/// Once per process before image work: silences OIIO's debug chatter and
+/// bounds OpenEXR's thread pool (applied when a reader is created). Safe in the
+/// parent: it starts no thread. (OIIO's own pool is sized in each isolated
+/// child by run_isolated(): a pool started before fork() deadlocks the child.)
 void init_image_library();
 
 }  // namespace ck::tool

@@ -48,8 +48,9 @@ struct IsolatedResult {
 /// prints. The child never returns into the caller: it ends with _exit.
 ///
 /// Call it from a single-threaded parent (fork copies only the calling thread):
-/// do all OIIO/OpenEXR work, and even OIIO::attribute("threads", ...), inside
-/// `work`; a thread pool started in the parent deadlocks the child. If fork itself fails, `work` runs in
+/// do all OIIO/OpenEXR work inside `work`; a thread pool started in the parent
+/// (e.g. by OIIO::attribute("threads", n) or any OIIO image call) deadlocks the
+/// child. The child sizes OIIO's pool itself before calling `work`. If fork itself fails, `work` runs in
 /// this process instead (without the limits) rather than not at all.
 IsolatedResult run_isolated(const std::function<std::string()>& work, const Limits& limits);
 
