@@ -2,6 +2,8 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "session/checkpoint_io.h"
 
+#include "scene/recovery_expectation.h"
+
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 #include <ck/recovery.h>
@@ -27,26 +29,17 @@ bool is_lossless(const std::string& compression)
 
 }  // namespace
 
+// The channel list, the S3 rule and the recovery expectation live in ck_scene
+// (scene/recovery_expectation.h), so ckverify builds exactly what -recover 1 checks.
 std::vector<std::string> checkpoint_channels(const scene::Display& display)
 {
-    std::vector<std::string> names = {"R", "G", "B"};
-    if (display_channel_count(display) == 4)
-        names.push_back("A");
-    names.push_back(format::kWeightChannel);
-    return names;
+    return scene::checkpoint_channels(display);
 }
 
 bool frame_can_checkpoint(const scene::Frame& frame, std::string& why)
 {
-    for (const scene::Display& d : frame.displays) {
-        if (d.format != scene::ImageFormat::OpenEXR) {
-            why = d.loc.str() + ": Display \"" + d.name +
-                  "\" is not OpenEXR; an incremental render can only be checkpointed and "
-                  "recovered to OpenEXR (S3)";
-            return false;
-        }
-    }
-    return true;
+    why = scene::checkpoint_blocker(frame);
+    return why.empty();
 }
 
 std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const PixelWindow& window,
@@ -100,12 +93,9 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
 ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
                              int target_samples, const Film& film)
 {
-    ExpectedFrame e;
-    e.frame = frame.number;
-    for (const scene::Display& d : frame.displays)
-        e.displays.push_back({d.name, checkpoint_channels(d)});
-    e.fingerprint = fingerprint.hex();
-    e.fingerprint_parts = fingerprint.parts_text();
+    ExpectedFrame e = scene::recovery_expectation(frame, fingerprint);
+    // The film the pixels load into was sized by the same crop rule
+    // (crop_pixel_window); take its window and the session's target as given.
     const PixelWindow& w = film.window();
     e.x = w.x0;
     e.y = w.y0;
