@@ -135,9 +135,10 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
         // Every chunk has an 8-byte entry in the offset table.
         table_bytes += uint64_t(chunks) * 8;
         if (table_bytes > file_size)
-            return corrupt(where + "the header promises " + std::to_string(chunks) +
-                           " chunks, whose offset table alone needs " + bytes_text(table_bytes) +
-                           ", but the file has " + bytes_text(file_size) + " (truncated?)");
+            return corrupt(where + "the header claims " + size_text + " pixels in " +
+                           std::to_string(chunks) + " chunks, whose offset table alone needs " +
+                           bytes_text(table_bytes) + ", but the file has " +
+                           bytes_text(file_size) + " (truncated, or a damaged header)");
 
         // Uncompressed bytes (as stored) and as float in memory.
         uint64_t stored = 0, as_float = 0;

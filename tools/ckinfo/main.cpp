@@ -69,19 +69,7 @@ int main(int argc, char** argv)
             options.limits);
         ck::tool::print_file_report(kTool, report, options.quiet, options.json);
         result = ck::tool::worst(result, report.code);
-        if (options.json) {
-            // Resource use is known only here, in the parent.
-            std::string object = report.json;
-            if (!object.empty() && object.back() == '}') {
-                object.pop_back();
-                ck::tool::JsonWriter extra;
-                extra.begin_object().field("exit_code", ck::tool::to_int(report.code))
-                    .field("seconds", report.seconds).field("peak_memory_kib", report.peak_rss_kib)
-                    .end_object();
-                object += "," + extra.str().substr(1);
-            }
-            json.raw(object);
-        }
+        json.raw(ck::tool::json_with_usage(report));
     }
     json.end_array().field("exit_code", ck::tool::to_int(result)).end_object();
     if (options.json)

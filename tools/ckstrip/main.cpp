@@ -206,7 +206,7 @@ int main(int argc, char** argv)
             fs::remove(part, ec);
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
         result = ck::tool::worst(result, report.code);
-        json.raw(report.json);
+        json.raw(ck::tool::json_with_usage(report));
     }
     json.end_array().field("exit_code", ck::tool::to_int(result)).end_object();
     if (options.common.json)

@@ -126,6 +126,21 @@ FileReport run_file_isolated(const std::string& file, const std::function<FileRe
     return report;
 }
 
+std::string json_with_usage(const FileReport& report)
+{
+    std::string object = report.json;
+    if (object.size() < 2 || object.back() != '}')
+        return object;
+    object.pop_back();
+    JsonWriter extra;
+    extra.begin_object()
+        .field("exit_code", to_int(report.code))
+        .field("seconds", report.seconds)
+        .field("peak_memory_kib", report.peak_rss_kib)
+        .end_object();
+    return object + (object.size() > 1 ? "," : "") + extra.str().substr(1);
+}
+
 void print_file_report(const std::string& tool, const FileReport& report, bool quiet, bool json)
 {
     if (!quiet && !json && !report.text.empty())

@@ -44,6 +44,10 @@ bool deserialize(const std::string& bytes, FileReport& report);
 FileReport run_file_isolated(const std::string& file, const std::function<FileReport()>& work,
                              const Limits& limits);
 
+/// report.json with "exit_code", "seconds" and "peak_memory_kib" added as its
+/// last fields (known only in the parent, after the child ended).
+std::string json_with_usage(const FileReport& report);
+
 /// Prints a report: text to stdout (unless quiet or json), then one stderr line
 /// per error, warning and note (notes are dropped when quiet).
 void print_file_report(const std::string& tool, const FileReport& report, bool quiet,

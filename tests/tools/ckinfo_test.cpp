@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// ckinfo: the shared tool contract (exit codes 0/1/2/3, one stderr line per
+// problem, --json, magic bytes) and what it says about checkpoints and finals
+// that ckrender writes in the test itself (S30).
+#include "../support/run_process.h"
+#include "../support/temp_dir.h"
+#include "image_test_util.h"
+#include "tool_test_util.h"
+
+#include <ck/checkpoint_format.h>
+
+#include <OpenImageIO/imagebuf.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ck::test::contains;
+using ck::test::lines_of;
+using ck::test::ProcessResult;
+using ck::test::run_process;
+using ck::test::TempDir;
+
+const std::string kInfo = CK_INFO_PATH;
+const std::string kRenderer = CK_RENDERER_PATH;
+
+ProcessResult ckinfo(std::vector<std::string> args)
+{
+    args.insert(args.begin(), kInfo);
+    return run_process(args, "", 120);
+}
+
+// One checkpoint (3 of 8 samples) and one final, rendered once for the suite.
+class CkinfoTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        s_dir = new TempDir;
+        s_checkpoint = ck::test::render_image(kRenderer, s_dir->path().string(), "ck.exr", 8, 3);
+        s_final = ck::test::render_image(kRenderer, s_dir->path().string(), "final.exr", 2, 0);
+    }
+    static void TearDownTestSuite()
+    {
+        delete s_dir;
+        s_dir = nullptr;
+    }
+    void SetUp() override
+    {
+        ASSERT_FALSE(s_checkpoint.empty());
+        ASSERT_FALSE(s_final.empty());
+    }
+
+    static TempDir* s_dir;
+    static std::string s_checkpoint, s_final;
+    TempDir m_tmp;
+};
+
+TempDir* CkinfoTest::s_dir = nullptr;
+std::string CkinfoTest::s_checkpoint;
+std::string CkinfoTest::s_final;
+
+// --- CLI contract
+
+TEST(CkinfoCli, HelpGoesToStdoutWithExitCodes)
+{
+    ProcessResult r = ckinfo({"--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "ckinfo")) << r.out;
+    EXPECT_TRUE(contains(r.out, "Exit codes")) << r.out;
+    EXPECT_TRUE(contains(r.out, "--heatmap")) << r.out;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(CkinfoCli, VersionPrintsNameAndVersion)
+{
+    ProcessResult r = ckinfo({"--version"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "ckinfo 0.")) << r.out;
+}
+
+TEST(CkinfoCli, NoArgumentsIsAUsageError)
+{
+    ProcessResult r = ckinfo({});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(contains(r.err, "ckinfo: error:")) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(CkinfoCli, UnknownOptionAndBadSizeAreUsageErrors)
+{
+    EXPECT_EQ(ckinfo({"--no-such-option", "x.exr"}).exit_code, 2);
+    EXPECT_EQ(ckinfo({"--max-memory", "lots", "x.exr"}).exit_code, 2);
+    EXPECT_EQ(ckinfo({"--timeout", "-1", "x.exr"}).exit_code, 2);
+}
+
+TEST(CkinfoCli, MissingFileIsAnIoError)
+{
+    TempDir tmp;
+    const std::string path = tmp.file("nothing-here.exr");
+    ProcessResult r = ckinfo({path});
+    EXPECT_EQ(r.exit_code, 3);
+    const auto err = lines_of(r.err);
+    ASSERT_EQ(err.size(), 1u) << r.err;
+    EXPECT_EQ(err[0].rfind("ckinfo: error: " + path + ": cannot open", 0), 0u) << err[0];
+}
+
+TEST(CkinfoCli, TextAndEmptyFilesAreNotImages)
+{
+    TempDir tmp;
+    const std::string text = tmp.file("notes.exr");  // the name lies; the bytes decide
+    const std::string empty = tmp.file("empty.exr");
+    ck::test::write_file(text, "Display \"x.exr\" \"openexr\" \"rgba\"\n");
+    ck::test::write_file(empty, "");
+    ProcessResult r = ckinfo({text, empty});
+    EXPECT_EQ(r.exit_code, 1);
+    const auto err = lines_of(r.err);
+    ASSERT_EQ(err.size(), 2u) << r.err;
+    EXPECT_TRUE(contains(err[0], "not an image: a text file")) << err[0];
+    EXPECT_TRUE(contains(err[1], "not an image: empty file")) << err[1];
+}
+
+// --- Checkpoints and finals from ckrender
+
+TEST_F(CkinfoTest, CheckpointSummaryLine)
+{
+    ProcessResult r = ckinfo({s_checkpoint});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    const auto out = lines_of(r.out);
+    ASSERT_EQ(out.size(), 1u) << r.out;
+    EXPECT_TRUE(contains(out[0], s_checkpoint + ": 40x24, checkpoint, 3/8 samples (37.5% done)"))
+        << out[0];
+    EXPECT_TRUE(contains(out[0], "checkpointElapsed ")) << out[0];
+}
+
+TEST_F(CkinfoTest, VerboseShowsWeightsMetadataHistoryAndChannels)
+{
+    ProcessResult r = ckinfo({"-v", s_checkpoint});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "samples per pixel (~w): min 3, mean 3.00, max 3")) << r.out;
+    EXPECT_TRUE(contains(r.out, "0.0% of pixels at the target 8 (0 of 960)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "channels: R (float) G (float) B (float) A (float) ~w (float)"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "zip compression")) << r.out;
+    EXPECT_TRUE(contains(r.out, std::string(ck::format::kKeyTargetSamples) + ": 8")) << r.out;
+    EXPECT_TRUE(contains(r.out, std::string(ck::format::kKeyState) + ": checkpoint")) << r.out;
+    EXPECT_TRUE(contains(r.out, "resume history: 1 process, total ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "samples 0 -> 2880")) << r.out;  // 3 spp x 960 pixels
+    EXPECT_TRUE(contains(r.out, "every chunk read; ck:stateHash matches")) << r.out;
+}
+
+TEST_F(CkinfoTest, FinalImage)
+{
+    ProcessResult r = ckinfo({s_final});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, s_final + ": 40x24, final (ckrender ")) << r.out;
+    EXPECT_FALSE(contains(r.out, "checkpoint")) << r.out;
+}
+
+TEST_F(CkinfoTest, HeaderOnlySaysSo)
+{
+    ProcessResult r = ckinfo({"--header-only", s_checkpoint});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "header only")) << r.out;
+}
+
+TEST_F(CkinfoTest, TruncatedCheckpointIsDamaged)
+{
+    const std::string bytes = ck::test::read_file(s_checkpoint);
+    const std::string cut = m_tmp.file("cut.exr");
+    ck::test::write_file(cut, bytes.substr(0, bytes.size() / 2));
+    ProcessResult r = ckinfo({cut});
+    EXPECT_EQ(r.exit_code, 1);
+    const auto err = lines_of(r.err);
+    ASSERT_EQ(err.size(), 1u) << r.err;
+    EXPECT_EQ(err[0].rfind("ckinfo: error: " + cut + ": damaged", 0), 0u) << err[0];
+}
+
+TEST_F(CkinfoTest, HeaderPromisingMorePixelsThanTheFileHoldsIsDamaged)
+{
+    // Patch the data window to 46340x46340 (a decompression bomb's header):
+    // refused from the sizes alone, before any decoder allocates.
+    std::string bytes = ck::test::read_file(s_checkpoint);
+    const std::string key = std::string("dataWindow") + '\0' + "box2i" + '\0';
+    const size_t at = bytes.find(key);
+    ASSERT_NE(at, std::string::npos);
+    const size_t values = at + key.size() + 4;  // after the 4-byte attribute size
+    const int32_t max_xy = 46339;
+    std::memcpy(&bytes[values + 8], &max_xy, 4);
+    std::memcpy(&bytes[values + 12], &max_xy, 4);
+    const std::string bomb = m_tmp.file("bomb.exr");
+    ck::test::write_file(bomb, bytes);
+    ProcessResult r = ckinfo({bomb});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "damaged")) << r.err;
+    EXPECT_TRUE(contains(r.err, "46340")) << r.err;
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+}
+
+TEST_F(CkinfoTest, AlteredPixelFailsTheStateHash)
+{
+    // Rewrite the checkpoint with one colour value changed and its metadata kept.
+    auto in = OIIO::ImageInput::open(s_checkpoint);
+    ASSERT_TRUE(in);
+    OIIO::ImageSpec spec = in->spec();
+    std::vector<float> px(size_t(spec.image_pixels()) * size_t(spec.nchannels));
+    ASSERT_TRUE(in->read_image(0, 0, 0, spec.nchannels, OIIO::TypeFloat, px.data()));
+    in->close();
+    px[size_t(spec.channelindex("R"))] += 0.25f;
+    const std::string altered = m_tmp.file("altered.exr");
+    auto out = OIIO::ImageOutput::create("openexr");
+    ASSERT_TRUE(out && out->open(altered, spec) &&
+                out->write_image(OIIO::TypeFloat, px.data()) && out->close());
+
+    ProcessResult r = ckinfo({altered});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "ck:stateHash")) << r.err;
+    EXPECT_TRUE(contains(r.out, "DAMAGED")) << r.out;  // the header is still shown
+}
+
+TEST_F(CkinfoTest, PartFileAndNoExtensionAreRecognisedByMagic)
+{
+    const std::string part = m_tmp.file("shot.exr.part");
+    const std::string bare = m_tmp.file("shot_without_extension");
+    fs::copy_file(s_checkpoint, part);
+    fs::copy_file(s_checkpoint, bare);
+    ProcessResult r = ckinfo({part, bare});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto out = lines_of(r.out);
+    ASSERT_EQ(out.size(), 2u) << r.out;
+    EXPECT_TRUE(contains(out[0], "checkpoint, 3/8 samples")) << out[0];
+    EXPECT_TRUE(contains(out[0], "unfinished write (.part)")) << out[0];
+    EXPECT_TRUE(contains(out[1], "checkpoint, 3/8 samples")) << out[1];
+    EXPECT_TRUE(contains(r.err, "ckinfo: note: " + part)) << r.err;
+}
+
+TEST_F(CkinfoTest, SeveralFilesOneBadExitsWithTheWorst)
+{
+    const std::string missing = m_tmp.file("missing.exr");
+    const std::string text = m_tmp.file("text.exr");
+    ck::test::write_file(text, "hello\n");
+    ProcessResult r = ckinfo({s_checkpoint, text, s_final});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(lines_of(r.out).size(), 2u) << r.out;  // the good ones are still reported
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+
+    r = ckinfo({s_checkpoint, missing, text});
+    EXPECT_EQ(r.exit_code, 3);  // I/O beats damage
+    EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+    EXPECT_EQ(lines_of(r.err).size(), 2u) << r.err;
+}
+
+TEST_F(CkinfoTest, JsonIsValidAndComplete)
+{
+    const std::string text = m_tmp.file("text.exr");
+    ck::test::write_file(text, "hello\n");
+    ProcessResult r = ckinfo({"--json", "-v", s_checkpoint, s_final, text});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(ck::test::is_valid_json(r.out, m_tmp.path().string()));
+    EXPECT_TRUE(contains(r.out, "\"kind\":\"checkpoint\"")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\"kind\":\"final\"")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\"min\":3,\"mean\":3,\"max\":3")) << r.out;
+    EXPECT_TRUE(contains(r.out, std::string("\"") + ck::format::kKeyTargetSamples + "\":8"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "\"exit_code\":1}")) << r.out;
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;  // diagnostics stay on stderr
+}
+
+TEST_F(CkinfoTest, HeatmapPictureHasTheImageAndALegend)
+{
+    const std::string png = m_tmp.file("heat.png");
+    ProcessResult r = ckinfo({"--heatmap", png, s_checkpoint});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    OIIO::ImageBuf heat(png);
+    ASSERT_TRUE(heat.read()) << heat.geterror();
+    EXPECT_GE(heat.spec().width, 40);
+    EXPECT_GT(heat.spec().height, 24);  // the legend bar sits under the picture
+    // Every pixel has 3 of 8 samples: one colour over the picture.
+    std::vector<float> a(3), b(3);
+    heat.getpixel(0, 0, a.data(), 3);
+    heat.getpixel(39, 23, b.data(), 3);
+    EXPECT_EQ(a, b);
+
+    r = ckinfo({"--heatmap", png, "--header-only", s_checkpoint});
+    EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
