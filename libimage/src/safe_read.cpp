@@ -176,6 +176,41 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
     return info;
 }
 
+// The first scanline chunk whose offset-table entry or chunk header is bad, as
+// a message ("" when every scanline chunk looks fine, or for tiled parts).
+std::string first_bad_scanline_chunk(const std::string& path)
+{
+    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
+    init.error_handler_fn = remember_exr_error;
+    ExrContext exr;
+    if (exr_start_read(&exr.ctxt, path.c_str(), &init) != EXR_ERR_SUCCESS) {
+        exr.ctxt = nullptr;
+        return {};
+    }
+    int parts = 0;
+    exr_get_count(exr.ctxt, &parts);
+    for (int p = 0; p < parts; ++p) {
+        exr_storage_t storage = EXR_STORAGE_TILED;
+        exr_attr_box2i_t dw = {};
+        int32_t lines = 0;
+        if (exr_get_storage(exr.ctxt, p, &storage) != EXR_ERR_SUCCESS ||
+            storage != EXR_STORAGE_SCANLINE ||
+            exr_get_data_window(exr.ctxt, p, &dw) != EXR_ERR_SUCCESS ||
+            exr_get_scanlines_per_chunk(exr.ctxt, p, &lines) != EXR_ERR_SUCCESS || lines < 1)
+            continue;
+        for (int64_t y = dw.min.y; y <= dw.max.y; y += lines) {
+            exr_chunk_info_t chunk = {};
+            t_exr_message.clear();
+            if (exr_read_scanline_chunk_info(exr.ctxt, p, int(y), &chunk) != EXR_ERR_SUCCESS)
+                return std::string(parts > 1 ? "part " + std::to_string(p) + ": " : "") +
+                       "the chunk for scanline " + std::to_string(y) +
+                       " is missing or damaged (truncated, or the writer was killed)" +
+                       (t_exr_message.empty() ? "" : ": " + t_exr_message);
+        }
+    }
+    return {};
+}
+
 // --- TIFF: walk the directories, check every strip and tile lies in the file.
 
 class TiffBytes {
@@ -392,8 +427,14 @@ Status check_openexr_file(const std::string& path)
         const bool found_problems = Imf::checkOpenEXRFile(path.c_str(), /*reduceMemory=*/true,
                                                           /*reduceTime=*/true,
                                                           /*runCoreCheck=*/false);
-        if (found_problems)
-            return corrupt("OpenEXR's file check (checkOpenEXRFile) found damaged or unreadable data");
+        if (found_problems) {
+            // Say which problem when it is the common one: a chunk missing or cut short.
+            const std::string incomplete = first_bad_scanline_chunk(path);
+            return corrupt(incomplete.empty()
+                               ? "OpenEXR's file check (checkOpenEXRFile) found damaged or "
+                                 "unreadable data"
+                               : incomplete);
+        }
     } catch (const std::bad_alloc&) {
         return Status{ErrorCode::Internal, "out of memory in OpenEXR's file check"};
     } catch (const std::exception& e) {

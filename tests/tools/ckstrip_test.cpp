@@ -264,4 +264,14 @@ TEST_F(CkstripTest, SequenceToDirectoryWithOneBadFileAndJson)
     EXPECT_TRUE(contains(r.out, "\"action\":\"refused\"")) << r.out;
 }
 
+TEST_F(CkstripTest, OutputDirectoryThatWouldOverwriteTheInputIsRefused)
+{
+    const std::string in = copy_of_checkpoint("shot.exr");
+    const std::string before = ck::test::read_file(in);
+    ProcessResult r = ckstrip({"-o", m_tmp.path().string(), in});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(contains(r.err, "use --in-place")) << r.err;
+    EXPECT_EQ(ck::test::read_file(in), before);
+}
+
 }  // namespace

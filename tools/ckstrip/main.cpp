@@ -194,6 +194,21 @@ int main(int argc, char** argv)
         // A child killed mid-write leaves out.part behind: remove it then,
         // unless it was there before (someone else's).
         std::error_code ec;
+        if (!options.in_place && fs::equivalent(in, out, ec)) {
+            // "-o DIR" naming the input's own directory would silently strip in place.
+            FileReport refused;
+            refused.file = in;
+            refused.fail(ExitCode::Usage, "the output is the input itself (" + out +
+                                              "); use --in-place to replace it");
+            ck::tool::JsonWriter j;
+            j.begin_object().field("file", in).field("output", out).field("ok", false)
+                .field("action", "refused").field("error", refused.errors[0]).end_object();
+            refused.json = j.str();
+            ck::tool::print_file_report(kTool, refused, options.common.quiet, options.common.json);
+            result = ck::tool::worst(result, refused.code);
+            json.raw(ck::tool::json_with_usage(refused));
+            continue;
+        }
         const std::string part = ck::part_path(out);
         const bool part_existed = fs::exists(part, ec);
         FileReport report = ck::tool::run_file_isolated(
