@@ -72,7 +72,8 @@ Status write_weight_heatmap(const std::vector<float>& weights, int width, int he
         // The picture, one pixel per pixel of the data window.
         for (int y = 0; y < height; ++y)
             for (int x = 0; x < width; ++x) {
-                const auto c = heatmap_colour(weights[size_t(y) * size_t(width) + size_t(x)] / scale);
+                const auto c =
+                    heatmap_colour(weights[size_t(y) * size_t(width) + size_t(x)] / scale);
                 img.setpixel(x, y, c.data(), 3);
             }
 
@@ -87,15 +88,16 @@ Status write_weight_heatmap(const std::vector<float>& weights, int width, int he
         }
         const float white[3] = {1.0f, 1.0f, 1.0f};
         for (float value : {lo, hi}) {
-            const int x = margin + int(std::lround(std::clamp(value / scale, 0.0f, 1.0f) *
-                                                   float(bar_w - 1)));
+            const int x =
+                margin + int(std::lround(std::clamp(value / scale, 0.0f, 1.0f) * float(bar_w - 1)));
             for (int y = bar_y - 3; y < bar_y + bar_h + 3; ++y)
                 img.setpixel(x, y, white, 3);
         }
 
         // Labels need a font; without one the bar still reads left (0) to right (target).
         char right[64], middle[96];
-        std::snprintf(right, sizeof right, "%g spp%s", double(scale), target > 0 ? " (target)" : "");
+        std::snprintf(right, sizeof right, "%g spp%s", double(scale),
+                      target > 0 ? " (target)" : "");
         std::snprintf(middle, sizeof middle, "min %g  max %g", double(lo), double(hi));
         const int text_y = bar_y + bar_h + 16;
         const std::vector<float> text_colour = {1.0f, 1.0f, 1.0f};

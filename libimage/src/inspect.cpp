@@ -116,18 +116,29 @@ private:
                     return false;
                 char e = m_s[m_pos++];
                 switch (e) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case 'r': out += '\r'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'u':
-                    if (m_pos + 4 > m_s.size())
-                        return false;
-                    out += '?';  // not needed for our own history; keep the shape
-                    m_pos += 4;
-                    break;
-                default: out += e;
+                    case 'n':
+                        out += '\n';
+                        break;
+                    case 't':
+                        out += '\t';
+                        break;
+                    case 'r':
+                        out += '\r';
+                        break;
+                    case 'b':
+                        out += '\b';
+                        break;
+                    case 'f':
+                        out += '\f';
+                        break;
+                    case 'u':
+                        if (m_pos + 4 > m_s.size())
+                            return false;
+                        out += '?';  // not needed for our own history; keep the shape
+                        m_pos += 4;
+                        break;
+                    default:
+                        out += e;
                 }
             } else {
                 out += c;
@@ -183,17 +194,19 @@ void describe_checkpoint(const OIIO::ImageSpec& spec, ImageReport& report)
             report.checkpoint_attributes.emplace_back(name, p.get_string(1 << 20));
     }
     std::sort(report.checkpoint_attributes.begin(), report.checkpoint_attributes.end());
-    if (const OIIO::ParamValue* p = spec.find_attribute(format::kCheckpointElapsed, OIIO::TypeFloat))
+    if (const OIIO::ParamValue* p =
+            spec.find_attribute(format::kCheckpointElapsed, OIIO::TypeFloat))
         report.checkpoint_elapsed = p->get_float();
 
     const bool has_weights = spec.channelindex(format::kWeightChannel) >= 0;
     if (!has_checkpoint_state(spec)) {
         const std::string_view ours = "ckrender";
         report.kind = report.software.compare(0, ours.size(), ours) == 0 ? ImageKind::Final
-                                                                          : ImageKind::NotOurs;
+                                                                         : ImageKind::NotOurs;
         if (has_weights)
-            report.notes.push_back("has a ~w channel but no checkpoint metadata (ck:state): "
-                                   "it cannot be resumed");
+            report.notes.push_back(
+                "has a ~w channel but no checkpoint metadata (ck:state): "
+                "it cannot be resumed");
         return;
     }
 
@@ -309,8 +322,9 @@ void read_all_pixels(OIIO::ImageInput& in, const InspectOptions& options, ImageR
                     const float* px = static_cast<const float*>(buf->localpixels());
                     report.state_hash_checked = true;
                     if (state_hash(buf->spec(), px) != report.header->state_hash)
-                        report.problems.push_back("pixel state does not match ck:stateHash "
-                                                  "(damaged or altered)");
+                        report.problems.push_back(
+                            "pixel state does not match ck:stateHash "
+                            "(damaged or altered)");
                 }
             }
             if (m > 10000)
@@ -325,16 +339,16 @@ void read_all_pixels(OIIO::ImageInput& in, const InspectOptions& options, ImageR
 const char* image_kind_name(ImageKind kind)
 {
     switch (kind) {
-    case ImageKind::Checkpoint:
-        return "checkpoint";
-    case ImageKind::AsFinal:
-        return "asfinal checkpoint";
-    case ImageKind::DeepCheckpoint:
-        return "deep-data checkpoint";
-    case ImageKind::Final:
-        return "final";
-    case ImageKind::NotOurs:
-        return "not a ckrender image";
+        case ImageKind::Checkpoint:
+            return "checkpoint";
+        case ImageKind::AsFinal:
+            return "asfinal checkpoint";
+        case ImageKind::DeepCheckpoint:
+            return "deep-data checkpoint";
+        case ImageKind::Final:
+            return "final";
+        case ImageKind::NotOurs:
+            return "not a ckrender image";
     }
     return "not a ckrender image";
 }
@@ -342,16 +356,16 @@ const char* image_kind_name(ImageKind kind)
 const char* image_kind_id(ImageKind kind)
 {
     switch (kind) {
-    case ImageKind::Checkpoint:
-        return "checkpoint";
-    case ImageKind::AsFinal:
-        return "asfinal";
-    case ImageKind::DeepCheckpoint:
-        return "deep-checkpoint";
-    case ImageKind::Final:
-        return "final";
-    case ImageKind::NotOurs:
-        return "not-ours";
+        case ImageKind::Checkpoint:
+            return "checkpoint";
+        case ImageKind::AsFinal:
+            return "asfinal";
+        case ImageKind::DeepCheckpoint:
+            return "deep-checkpoint";
+        case ImageKind::Final:
+            return "final";
+        case ImageKind::NotOurs:
+            return "not-ours";
     }
     return "not-ours";
 }
@@ -395,8 +409,8 @@ Result<ImageReport> inspect_image(const std::string& path, const InspectOptions&
         auto in = open_image(path, report.format);
         if (!in) {
             if (!report.problems.empty())
-                return Status{ErrorCode::Corrupt, report.problems.front() + "; " +
-                                                      in.status().message()};
+                return Status{ErrorCode::Corrupt,
+                              report.problems.front() + "; " + in.status().message()};
             return in.status();
         }
         OIIO::ImageInput& input = *in.value();

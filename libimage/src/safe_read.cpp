@@ -51,19 +51,19 @@ Status corrupt(const std::string& why)
 uint64_t max_expansion(exr_compression_t c)
 {
     switch (c) {
-    case EXR_COMPRESSION_NONE:
-        return 1;
-    case EXR_COMPRESSION_RLE:
-        return 64;  // a run of up to 128 bytes costs 2
-    case EXR_COMPRESSION_B44:
-    case EXR_COMPRESSION_B44A:
-        return 16;
-    case EXR_COMPRESSION_ZIPS:
-    case EXR_COMPRESSION_ZIP:
-    case EXR_COMPRESSION_PXR24:
-        return 1400;  // deflate's limit is about 1032:1, pxr24 adds 4:3
-    default:
-        return 1u << 14;  // piz, dwaa, dwab and anything newer
+        case EXR_COMPRESSION_NONE:
+            return 1;
+        case EXR_COMPRESSION_RLE:
+            return 64;  // a run of up to 128 bytes costs 2
+        case EXR_COMPRESSION_B44:
+        case EXR_COMPRESSION_B44A:
+            return 16;
+        case EXR_COMPRESSION_ZIPS:
+        case EXR_COMPRESSION_ZIP:
+        case EXR_COMPRESSION_PXR24:
+            return 1400;  // deflate's limit is about 1032:1, pxr24 adds 4:3
+        default:
+            return 1u << 14;  // piz, dwaa, dwab and anything newer
     }
 }
 
@@ -137,8 +137,8 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
         if (table_bytes > file_size)
             return corrupt(where + "the header claims " + size_text + " pixels in " +
                            std::to_string(chunks) + " chunks, whose offset table alone needs " +
-                           bytes_text(table_bytes) + ", but the file has " +
-                           bytes_text(file_size) + " (truncated, or a damaged header)");
+                           bytes_text(table_bytes) + ", but the file has " + bytes_text(file_size) +
+                           " (truncated, or a damaged header)");
 
         // Uncompressed bytes (as stored) and as float in memory.
         uint64_t stored = 0, as_float = 0;
@@ -147,12 +147,14 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
             const exr_attr_chlist_entry_t& ch = channels->entries[c];
             if (ch.x_sampling != 1 || ch.y_sampling != 1)
                 return Status{ErrorCode::Unsupported,
-                              where + "channel \"" + std::string(ch.name.str, size_t(ch.name.length)) +
+                              where + "channel \"" +
+                                  std::string(ch.name.str, size_t(ch.name.length)) +
                                   "\" is subsampled (luminance/chroma image); OpenImageIO "
                                   "cannot read such files"};
             const uint64_t xs = uint64_t(std::max(1, ch.x_sampling));
             const uint64_t ys = uint64_t(std::max(1, ch.y_sampling));
-            const uint64_t samples = ((uint64_t(width) + xs - 1) / xs) * ((uint64_t(height) + ys - 1) / ys);
+            const uint64_t samples =
+                ((uint64_t(width) + xs - 1) / xs) * ((uint64_t(height) + ys - 1) / ys);
             stored += samples * (ch.pixel_type == EXR_PIXEL_HALF ? 2u : 4u);
             as_float += pixels * 4u;
         }
@@ -166,7 +168,8 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
         if (stored > limit)
             return corrupt(where + "the header claims " + size_text + " pixels (" +
                            bytes_text(stored) + " uncompressed), more than the file's " +
-                           bytes_text(file_size) + " could hold (decompression bomb or damaged header)");
+                           bytes_text(file_size) +
+                           " could hold (decompression bomb or damaged header)");
         if (max_memory_bytes > 0 && as_float > max_memory_bytes)
             return Status{ErrorCode::Corrupt,
                           where + "reading " + size_text + " pixels needs " + bytes_text(as_float) +
@@ -335,8 +338,9 @@ Result<StructureInfo> check_tiff(const std::string& path, uint64_t file_size,
                 counts = e;
         }
         if (offsets.count != counts.count)
-            return corrupt(where + "has " + std::to_string(offsets.count) + " strip/tile offsets but " +
-                           std::to_string(counts.count) + " byte counts");
+            return corrupt(where + "has " + std::to_string(offsets.count) +
+                           " strip/tile offsets but " + std::to_string(counts.count) +
+                           " byte counts");
         for (uint32_t i = 0; i < offsets.count; ++i) {
             uint32_t off = 0, n = 0;
             if (!tiff_value(f, offsets, i, off) || !tiff_value(f, counts, i, n))
@@ -347,10 +351,11 @@ Result<StructureInfo> check_tiff(const std::string& path, uint64_t file_size,
                                ") runs past the end of the file (" + bytes_text(file_size) +
                                "): truncated or damaged");
         }
-        const uint64_t as_float = uint64_t(width) * uint64_t(height) * uint64_t(std::max(1u, spp)) * 4;
+        const uint64_t as_float =
+            uint64_t(width) * uint64_t(height) * uint64_t(std::max(1u, spp)) * 4;
         if (max_memory_bytes > 0 && as_float > max_memory_bytes)
-            return corrupt(where + "reading " + std::to_string(width) + "x" + std::to_string(height) +
-                           " pixels needs " + bytes_text(as_float) +
+            return corrupt(where + "reading " + std::to_string(width) + "x" +
+                           std::to_string(height) + " pixels needs " + bytes_text(as_float) +
                            ", more than the memory cap of " + bytes_text(max_memory_bytes));
         info.float_bytes = std::max(info.float_bytes, as_float);
 
@@ -384,12 +389,12 @@ ImageFormat detect_image_format(const std::string& path)
 const char* oiio_format_name(ImageFormat format)
 {
     switch (format) {
-    case ImageFormat::OpenExr:
-        return format::kOpenExrFormat;
-    case ImageFormat::Tiff:
-        return format::kTiffFormat;
-    case ImageFormat::None:
-        break;
+        case ImageFormat::OpenExr:
+            return format::kOpenExrFormat;
+        case ImageFormat::Tiff:
+            return format::kTiffFormat;
+        case ImageFormat::None:
+            break;
     }
     return "";
 }
@@ -404,12 +409,12 @@ Result<StructureInfo> check_image_structure(const std::string& path, uint64_t ma
     probe.close();
     try {
         switch (detect_image_format(path)) {
-        case ImageFormat::OpenExr:
-            return check_exr(path, size, max_memory_bytes);
-        case ImageFormat::Tiff:
-            return check_tiff(path, size, max_memory_bytes);
-        case ImageFormat::None:
-            break;
+            case ImageFormat::OpenExr:
+                return check_exr(path, size, max_memory_bytes);
+            case ImageFormat::Tiff:
+                return check_tiff(path, size, max_memory_bytes);
+            case ImageFormat::None:
+                break;
         }
     } catch (const std::bad_alloc&) {
         return Status{ErrorCode::Internal, "out of memory while checking the file structure"};

@@ -108,10 +108,10 @@ std::string types_text(const OIIO::ImageSpec& spec)
 bool is_exr_compression(const std::string& name)
 {
     const std::string base = name.substr(0, name.find(':'));
-    static const char* const kNames[] = {"none", "rle",  "zips", "zip",  "piz",
+    static const char* const kNames[] = {"none",  "rle", "zips", "zip",  "piz",
                                          "pxr24", "b44", "b44a", "dwaa", "dwab"};
-    const bool known = std::any_of(std::begin(kNames), std::end(kNames),
-                                   [&](const char* n) { return base == n; });
+    const bool known =
+        std::any_of(std::begin(kNames), std::end(kNames), [&](const char* n) { return base == n; });
     if (!known)
         return false;
     if (base.size() == name.size())
@@ -187,9 +187,8 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
             return Status{ErrorCode::Unsupported, "deep-data checkpoints cannot be stripped yet"};
         if (!checkpoint) {
             if (options.strict)
-                return Status{ErrorCode::Unsupported,
-                              std::string("not a checkpoint (") + result.kind +
-                                  "); refused by --strict"};
+                return Status{ErrorCode::Unsupported, std::string("not a checkpoint (") +
+                                                          result.kind + "); refused by --strict"};
             for (const ChannelInfo& c : report->channels)
                 result.kept_channels.push_back(c.name);
             if (same_file(in, out)) {
@@ -213,7 +212,8 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
             const OIIO::TypeDesc t = spec.channelformat(c);
             if (t != OIIO::TypeFloat && t != OIIO::TypeHalf)
                 return Status{ErrorCode::Unsupported,
-                              "channel \"" + std::string(spec.channel_name(c)) + "\" is " + t.c_str() +
+                              "channel \"" + std::string(spec.channel_name(c)) + "\" is " +
+                                  t.c_str() +
                                   ": only half and float channels are stripped bit-exactly"};
         }
         auto buf = read_subimage(**input, 0, 0);

@@ -163,6 +163,26 @@ TEST_F(CkinfoTest, FinalImage)
     EXPECT_FALSE(contains(r.out, "checkpoint")) << r.out;
 }
 
+TEST_F(CkinfoTest, AsFinalCheckpoint)
+{
+    // S14: a finished render that keeps ~w and the checkpoint tag.
+    const std::string asfinal =
+        ck::test::render_image(kRenderer, m_tmp.path().string(), "asfinal.exr", 4, 0,
+                               "Option \"checkpoint\" \"int asfinal\" [1]\n");
+    ASSERT_FALSE(asfinal.empty());
+    ProcessResult r = ckinfo({"-v", asfinal});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, asfinal + ": 40x24, asfinal checkpoint, 4/4 samples (100.0% done)"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "100.0% of pixels at the target 4 (960 of 960)")) << r.out;
+
+    // ckstrip makes it a plain final.
+    const std::string out = m_tmp.file("stripped.exr");
+    ASSERT_EQ(run_process({CK_STRIP_PATH, asfinal, "-o", out}).exit_code, 0);
+    r = ckinfo({out});
+    EXPECT_TRUE(contains(r.out, "final (ckrender")) << r.out;
+}
+
 TEST_F(CkinfoTest, HeaderOnlySaysSo)
 {
     ProcessResult r = ckinfo({"--header-only", s_checkpoint});
@@ -215,8 +235,8 @@ TEST_F(CkinfoTest, AlteredPixelFailsTheStateHash)
     px[size_t(spec.channelindex("R"))] += 0.25f;
     const std::string altered = m_tmp.file("altered.exr");
     auto out = OIIO::ImageOutput::create("openexr");
-    ASSERT_TRUE(out && out->open(altered, spec) &&
-                out->write_image(OIIO::TypeFloat, px.data()) && out->close());
+    ASSERT_TRUE(out && out->open(altered, spec) && out->write_image(OIIO::TypeFloat, px.data()) &&
+                out->close());
 
     ProcessResult r = ckinfo({altered});
     EXPECT_EQ(r.exit_code, 1);

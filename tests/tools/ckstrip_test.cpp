@@ -97,7 +97,7 @@ TEST(CkstripCli, HelpVersionAndUsageErrors)
     EXPECT_TRUE(contains(r.out, "ckstrip 0.")) << r.out;
 
     EXPECT_EQ(ckstrip({}).exit_code, 2);
-    EXPECT_EQ(ckstrip({"a.exr"}).exit_code, 2);                          // neither -o nor --in-place
+    EXPECT_EQ(ckstrip({"a.exr"}).exit_code, 2);  // neither -o nor --in-place
     EXPECT_EQ(ckstrip({"a.exr", "-o", "b.exr", "--in-place"}).exit_code, 2);  // both
     EXPECT_EQ(ckstrip({"a.exr", "b.exr", "-o", "c.exr"}).exit_code, 2);  // two inputs, one file
     EXPECT_EQ(ckstrip({"a.exr", "-o", "b.exr", "--compression", "jpeg"}).exit_code, 2);

@@ -97,12 +97,12 @@ void print_summary(const std::string& tool, const Summary& s)
     std::string codes;
     for (const auto& [code, n] : s.codes)
         codes += " exit " + std::to_string(code) + ": " + std::to_string(n) + ";";
-    std::printf("[corpus] %s: %zu files;%s slowest %.2f s (%s); peak memory %.1f MiB (%s); "
-                "largest process %.1f MiB; total %.1f s\n",
-                tool.c_str(), s.files, codes.c_str(), s.slowest,
-                fs::relative(s.slowest_file, kCorpus).c_str(), double(s.peak_kib) / 1024.0,
-                fs::relative(s.biggest_file, kCorpus).c_str(), double(s.process_peak_kib) / 1024.0,
-                s.wall);
+    std::printf(
+        "[corpus] %s: %zu files;%s slowest %.2f s (%s); peak memory %.1f MiB (%s); "
+        "largest process %.1f MiB; total %.1f s\n",
+        tool.c_str(), s.files, codes.c_str(), s.slowest,
+        fs::relative(s.slowest_file, kCorpus).c_str(), double(s.peak_kib) / 1024.0,
+        fs::relative(s.biggest_file, kCorpus).c_str(), double(s.process_peak_kib) / 1024.0, s.wall);
     std::fflush(stdout);
 }
 
@@ -132,11 +132,10 @@ Summary run_over_corpus(const std::string& tool, const std::string& path,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
         EXPECT_LT(took, budget) << tool << " hung on files " << first << "-" << last;
         EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 3)
-            << tool << " exited " << r.exit_code << " on files " << first << "-" << last
-            << "\n" << r.err;
+            << tool << " exited " << r.exit_code << " on files " << first << "-" << last << "\n"
+            << r.err;
         for (const std::string& line : ck::test::lines_of(r.err))
-            EXPECT_EQ(line.rfind(tool + ": ", 0), 0u)
-                << tool << ": stray stderr output: " << line;
+            EXPECT_EQ(line.rfind(tool + ": ", 0), 0u) << tool << ": stray stderr output: " << line;
         if (!clean_after_batch.empty()) {
             std::error_code ec;
             for (const auto& e : fs::directory_iterator(clean_after_batch, ec))
@@ -174,8 +173,7 @@ Summary run_over_corpus(const std::string& tool, const std::string& path,
             }
         }
     }
-    summary.wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // ru_maxrss over every waited-for descendant (the tool and its per-file
     // children): what the cap bounds, however the tool reports itself.

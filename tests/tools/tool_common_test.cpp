@@ -79,8 +79,8 @@ TEST(RunIsolated, AllocationsBeyondTheCapAreOutOfMemory)
 
 TEST(RunIsolated, ExceptionsAreReported)
 {
-    IsolatedResult r = run_isolated(
-        []() -> std::string { throw std::runtime_error("boom"); }, quick_limits());
+    IsolatedResult r =
+        run_isolated([]() -> std::string { throw std::runtime_error("boom"); }, quick_limits());
     EXPECT_EQ(r.outcome, Outcome::Crashed);
     EXPECT_TRUE(contains(r.why, "boom")) << r.why;
 }
@@ -107,11 +107,7 @@ TEST(RunFileIsolated, ReportsSurviveThePipeAndFailuresBecomeDamage)
     EXPECT_TRUE(contains(json_with_usage(ok), "\"exit_code\":1,\"seconds\":")) << ok.json;
 
     FileReport crashed = run_file_isolated(
-        "b.exr",
-        []() -> FileReport {
-            std::abort();
-        },
-        quick_limits());
+        "b.exr", []() -> FileReport { std::abort(); }, quick_limits());
     EXPECT_EQ(crashed.code, ExitCode::CheckFailed);
     ASSERT_EQ(crashed.errors.size(), 1u);
     EXPECT_TRUE(contains(crashed.errors[0], "damaged: the reader crashed (signal 6"))
@@ -125,8 +121,9 @@ TEST(JsonWriter, EscapesAndNests)
     j.begin_object().field("s", "a\"b\\c\n\x01").field("n", 3).field("x", 0.1);
     j.key("list").begin_array().value(true).null().value(1.0 / 0.0).end_array();
     j.key("empty").begin_object().end_object().end_object();
-    EXPECT_EQ(j.str(), "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":3,\"x\":0.1,"
-                       "\"list\":[true,null,null],\"empty\":{}}");
+    EXPECT_EQ(j.str(),
+              "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":3,\"x\":0.1,"
+              "\"list\":[true,null,null],\"empty\":{}}");
 }
 
 TEST(SniffFile, MagicBytesNotNames)

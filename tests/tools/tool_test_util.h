@@ -32,10 +32,10 @@ inline std::string read_file(const std::string& path)
 
 /// A small lit incremental scene writing `display` (relative to the RIB's directory).
 inline std::string tiny_scene(const std::string& display, int samples, int width = 40,
-                              int height = 24)
+                              int height = 24, const std::string& options = "")
 {
     std::ostringstream rib;
-    rib << "Format " << width << " " << height << " 1\n"
+    rib << options << "Format " << width << " " << height << " 1\n"
         << "Display \"" << display << "\" \"openexr\" \"rgba\"\n"
         << "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [" << samples << "]\n"
         << "Projection \"perspective\" \"fov\" [40]\n"
@@ -50,13 +50,14 @@ inline std::string tiny_scene(const std::string& display, int samples, int width
 
 /// Renders `name` in `dir` with ckrender: with `exit_after_increments` > 0 it
 /// stops there with a checkpoint (exit 75), else it finishes (exit 0).
+/// `options` are RIB lines put before the frame (e.g. an Option line).
 /// Returns the image path, or "" after adding a test failure.
 inline std::string render_image(const std::string& renderer, const std::string& dir,
-                                const std::string& name, int samples,
-                                int exit_after_increments)
+                                const std::string& name, int samples, int exit_after_increments,
+                                const std::string& options = "")
 {
     const std::string rib = (std::filesystem::path(dir) / (name + ".rib")).string();
-    write_file(rib, tiny_scene(name, samples));
+    write_file(rib, tiny_scene(name, samples, 40, 24, options));
     std::vector<std::string> argv = {renderer, "-q", "-t", "2"};
     if (exit_after_increments > 0) {
         argv.push_back("-checkpoint");
@@ -82,8 +83,8 @@ inline ::testing::AssertionResult is_valid_json(const std::string& text, const s
         return ::testing::AssertionSuccess() << "python3 missing: JSON not validated";
     const std::string path = (std::filesystem::path(dir) / "out.json").string();
     write_file(path, text);
-    ProcessResult r = run_process(
-        {python, "-c", "import json,sys; json.load(open(sys.argv[1]))", path}, "", 60);
+    ProcessResult r =
+        run_process({python, "-c", "import json,sys; json.load(open(sys.argv[1]))", path}, "", 60);
     if (r.exit_code == 0)
         return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "invalid JSON (" << r.err << "):\n" << text;

@@ -101,10 +101,9 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
 {
     std::ostringstream s;
     const char* pad = "    ";
-    s << pad << "format: " << tool::file_type_name(sniff.type) << ", "
-      << (r.deep ? "deep " : "") << (r.tiled ? "tiled " + std::to_string(r.tile_width) + "x" +
-                                                   std::to_string(r.tile_height)
-                                             : std::string("scanline"))
+    s << pad << "format: " << tool::file_type_name(sniff.type) << ", " << (r.deep ? "deep " : "")
+      << (r.tiled ? "tiled " + std::to_string(r.tile_width) + "x" + std::to_string(r.tile_height)
+                  : std::string("scanline"))
       << ", " << (r.compression.empty() ? "unknown" : r.compression) << " compression, "
       << r.subimages << " subimage" << (r.subimages == 1 ? "" : "s") << ", " << r.file_size
       << " bytes\n";
@@ -126,8 +125,8 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
         s << "\n";
     }
     s << pad << "pixels: "
-      << (header_only      ? "not read (header only)"
-          : r.damaged()    ? "damaged (see the errors)"
+      << (header_only        ? "not read (header only)"
+          : r.damaged()      ? "damaged (see the errors)"
           : r.pixels_checked ? std::string("every chunk read") +
                                    (r.state_hash_checked ? "; ck:stateHash matches" : "")
                              : "not read")
@@ -143,10 +142,10 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
           << fixed(r.header->total_elapsed, 1) << " s across resumes\n";
         for (size_t i = 0; i < n; ++i) {
             const ResumeRecord& h = r.history[i];
-            s << pad << "  " << (i + 1) << ". host " << h.get("host") << ", "
-              << h.get("threads") << " threads, samples " << h.get("samplesFrom") << " -> "
-              << h.get("samplesTo") << ", " << h.get("elapsed") << " s, " << h.get("reason")
-              << ", written " << h.get("written") << "\n";
+            s << pad << "  " << (i + 1) << ". host " << h.get("host") << ", " << h.get("threads")
+              << " threads, samples " << h.get("samplesFrom") << " -> " << h.get("samplesTo")
+              << ", " << h.get("elapsed") << " s, " << h.get("reason") << ", written "
+              << h.get("written") << "\n";
         }
     }
     return s.str();
@@ -154,23 +153,35 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
 
 void write_rect(JsonWriter& j, const char* key, const PixelRect& w)
 {
-    j.key(key).begin_object().field("x", w.x).field("y", w.y).field("width", w.width)
-        .field("height", w.height).end_object();
+    j.key(key)
+        .begin_object()
+        .field("x", w.x)
+        .field("y", w.y)
+        .field("width", w.width)
+        .field("height", w.height)
+        .end_object();
 }
 
-std::string json_report(const std::string& path, const ImageReport& r,
-                        const tool::FileSniff& sniff, bool header_only)
+std::string json_report(const std::string& path, const ImageReport& r, const tool::FileSniff& sniff,
+                        bool header_only)
 {
     JsonWriter j;
     j.begin_object();
-    j.field("file", path).field("ok", !r.damaged()).field("format", tool::file_type_name(sniff.type));
+    j.field("file", path)
+        .field("ok", !r.damaged())
+        .field("format", tool::file_type_name(sniff.type));
     j.field("kind", image_kind_id(r.kind)).field("part_file", sniff.is_part);
-    j.field("file_size", r.file_size).field("width", r.data_window.width)
+    j.field("file_size", r.file_size)
+        .field("width", r.data_window.width)
         .field("height", r.data_window.height);
     write_rect(j, "data_window", r.data_window);
     write_rect(j, "display_window", r.display_window);
-    j.field("subimages", r.subimages).field("miplevels", r.miplevels).field("tiled", r.tiled)
-        .field("deep", r.deep).field("compression", r.compression).field("software", r.software);
+    j.field("subimages", r.subimages)
+        .field("miplevels", r.miplevels)
+        .field("tiled", r.tiled)
+        .field("deep", r.deep)
+        .field("compression", r.compression)
+        .field("software", r.software);
     j.key("channels").begin_array();
     for (const ChannelInfo& c : r.channels)
         j.begin_object().field("name", c.name).field("type", c.type).end_object();
@@ -217,12 +228,15 @@ std::string json_report(const std::string& path, const ImageReport& r,
     if (r.weights) {
         const WeightStats& w = *r.weights;
         j.begin_object().field("min", w.min).field("mean", w.mean).field("max", w.max);
-        j.field("pixels", w.pixels).field("pixels_at_target", w.pixels_at_target)
-            .field("fraction_done", w.fraction_done).end_object();
+        j.field("pixels", w.pixels)
+            .field("pixels_at_target", w.pixels_at_target)
+            .field("fraction_done", w.fraction_done)
+            .end_object();
     } else {
         j.null();
     }
-    j.field("header_only", header_only).field("pixels_checked", r.pixels_checked)
+    j.field("header_only", header_only)
+        .field("pixels_checked", r.pixels_checked)
         .field("state_hash_checked", r.state_hash_checked);
     j.key("problems").begin_array();
     for (const std::string& p : r.problems)
@@ -240,9 +254,13 @@ std::string error_json(const std::string& path, const tool::FileSniff& sniff,
                        const std::string& error)
 {
     JsonWriter j;
-    j.begin_object().field("file", path).field("ok", false)
-        .field("format", tool::file_type_name(sniff.type)).field("part_file", sniff.is_part)
-        .field("error", error).end_object();
+    j.begin_object()
+        .field("file", path)
+        .field("ok", false)
+        .field("format", tool::file_type_name(sniff.type))
+        .field("part_file", sniff.is_part)
+        .field("error", error)
+        .end_object();
     return j.str();
 }
 
@@ -292,16 +310,17 @@ tool::FileReport describe_file(const std::string& path, const Options& options,
     for (const std::string& n : r.notes)
         report.notes.push_back(n);
     if (sniff.is_part)
-        report.notes.push_back("a .part file is an unfinished write: the renderer died while "
-                               "writing it; the previous checkpoint is intact (S16)");
+        report.notes.push_back(
+            "a .part file is an unfinished write: the renderer died while "
+            "writing it; the previous checkpoint is intact (S16)");
 
     if (!heatmap_path.empty()) {
         if (r.weights_plane.empty()) {
             report.warnings.push_back(std::string("no heatmap: no readable ") +
                                       format::kWeightChannel + " channel");
-        } else if (Status s = write_weight_heatmap(r.weights_plane, r.data_window.width,
-                                                   r.data_window.height, r.target_samples(),
-                                                   heatmap_path);
+        } else if (Status s =
+                       write_weight_heatmap(r.weights_plane, r.data_window.width,
+                                            r.data_window.height, r.target_samples(), heatmap_path);
                    !s) {
             report.fail(ExitCode::IoError, s.message());
         } else {

@@ -21,13 +21,14 @@ int main(int argc, char** argv)
 {
     using ck::tool::ExitCode;
 
-    CLI::App app{"ckinfo: show what checkpoint images (and any OpenEXR or TIFF) hold: kind,\n"
-                 "resolution, samples done versus target, checkpointElapsed; with -v the\n"
-                 "checkpoint metadata, resume history, ~w statistics, channels and compression.\n"
-                 "Every pixel is read unless --header-only; each file is read in a separate\n"
-                 "process under --timeout and --max-memory, so a hostile file cannot crash or\n"
-                 "hang the tool.",
-                 kTool};
+    CLI::App app{
+        "ckinfo: show what checkpoint images (and any OpenEXR or TIFF) hold: kind,\n"
+        "resolution, samples done versus target, checkpointElapsed; with -v the\n"
+        "checkpoint metadata, resume history, ~w statistics, channels and compression.\n"
+        "Every pixel is read unless --header-only; each file is read in a separate\n"
+        "process under --timeout and --max-memory, so a hostile file cannot crash or\n"
+        "hang the tool.",
+        kTool};
     ck::ckinfo::Options options;
     ck::tool::CommonOptions common;
     std::vector<std::string> files;
@@ -62,10 +63,7 @@ int main(int argc, char** argv)
         const std::string heatmap =
             ck::ckinfo::heatmap_path_for(options.heatmap, file, files.size());
         ck::tool::FileReport report = ck::tool::run_file_isolated(
-            file,
-            [&] {
-                return ck::ckinfo::describe_file(file, options, heatmap);
-            },
+            file, [&] { return ck::ckinfo::describe_file(file, options, heatmap); },
             options.limits);
         ck::tool::print_file_report(kTool, report, options.quiet, options.json);
         result = ck::tool::worst(result, report.code);

@@ -74,27 +74,27 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
     const std::string target = in == out ? in + " (in place)" : in + " -> " + out;
     const char* action = "stripped";
     switch (r.action) {
-    case ck::StripAction::Stripped:
-        report.text = target + ": stripped " + ck::format::kWeightChannel + " and " +
-                      std::to_string(r.removed_attributes.size()) +
-                      " checkpoint attributes; " + join(r.kept_channels) + " (" +
-                      r.output_type + "), " + r.compression + "\n";
-        if (options.common.verbose > 0)
-            report.text += "    removed: " + join(r.removed_channels) + " " +
-                           join(r.removed_attributes) + "\n";
-        break;
-    case ck::StripAction::Copied:
-        action = "copied";
-        report.text = target + ": copied unchanged\n";
-        report.notes.push_back(std::string("not a checkpoint (") + r.kind +
-                               "): copied unchanged (--strict refuses it)");
-        break;
-    case ck::StripAction::Unchanged:
-        action = "unchanged";
-        report.text = target + ": left unchanged\n";
-        report.notes.push_back(std::string("not a checkpoint (") + r.kind +
-                               "): nothing to strip (--strict refuses it)");
-        break;
+        case ck::StripAction::Stripped:
+            report.text = target + ": stripped " + ck::format::kWeightChannel + " and " +
+                          std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
+                          join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
+                          "\n";
+            if (options.common.verbose > 0)
+                report.text += "    removed: " + join(r.removed_channels) + " " +
+                               join(r.removed_attributes) + "\n";
+            break;
+        case ck::StripAction::Copied:
+            action = "copied";
+            report.text = target + ": copied unchanged\n";
+            report.notes.push_back(std::string("not a checkpoint (") + r.kind +
+                                   "): copied unchanged (--strict refuses it)");
+            break;
+        case ck::StripAction::Unchanged:
+            action = "unchanged";
+            report.text = target + ": left unchanged\n";
+            report.notes.push_back(std::string("not a checkpoint (") + r.kind +
+                                   "): nothing to strip (--strict refuses it)");
+            break;
     }
     j.field("ok", true).field("action", action).field("kind", r.kind);
     j.key("channels").begin_array();
@@ -122,8 +122,9 @@ std::vector<std::string> output_paths(const std::vector<std::string>& inputs, co
     std::error_code ec;
     const bool to_dir = !o.output.empty() && fs::is_directory(o.output, ec);
     if (!o.in_place && !to_dir && inputs.size() > 1) {
-        ck::tool::print_error(kTool, "", "-o names one file; with several inputs use -o DIR "
-                                         "(an existing directory) or --in-place");
+        ck::tool::print_error(kTool, "",
+                              "-o names one file; with several inputs use -o DIR "
+                              "(an existing directory) or --in-place");
         return outs;
     }
     for (const std::string& in : inputs) {
@@ -141,13 +142,14 @@ std::vector<std::string> output_paths(const std::vector<std::string>& inputs, co
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"ckstrip: make final images for comp from checkpoints. Removes the ~w channel,\n"
-                 "the checkpoint tag and every checkpoint-only attribute (ck:*,\n"
-                 "checkpointElapsed); keeps every other channel and attribute, and the colour\n"
-                 "pixels bit for bit. Output goes through NAME.part, fsync and rename, so\n"
-                 "--in-place is crash-safe. A file that is not a checkpoint is copied\n"
-                 "unchanged (with a note) or, with --strict, refused.",
-                 kTool};
+    CLI::App app{
+        "ckstrip: make final images for comp from checkpoints. Removes the ~w channel,\n"
+        "the checkpoint tag and every checkpoint-only attribute (ck:*,\n"
+        "checkpointElapsed); keeps every other channel and attribute, and the colour\n"
+        "pixels bit for bit. Output goes through NAME.part, fsync and rename, so\n"
+        "--in-place is crash-safe. A file that is not a checkpoint is copied\n"
+        "unchanged (with a note) or, with --strict, refused.",
+        kTool};
     Options options;
     options.limits.timeout_seconds = 120;  // writing compresses; allow more than ckinfo
     std::vector<std::string> files;
@@ -159,8 +161,9 @@ int main(int argc, char** argv)
                    "Output file (one input), or an existing directory (several inputs)")
         ->type_name("OUT");
     app.add_flag("--in-place", options.in_place, "Replace each FILE by its stripped version");
-    app.add_flag("--half", options.strip.half,
-                 "Store colour as half (Z/ZBack keep their type; output is then not bit-identical)");
+    app.add_flag(
+        "--half", options.strip.half,
+        "Store colour as half (Z/ZBack keep their type; output is then not bit-identical)");
     app.add_option("--compression", options.strip.compression,
                    "OpenEXR compression of the output: none, rle, zips, zip, piz, pxr24, b44, "
                    "b44a, dwaa[:LEVEL], dwab[:LEVEL] (default: the input's)")
@@ -201,8 +204,13 @@ int main(int argc, char** argv)
             refused.fail(ExitCode::Usage, "the output is the input itself (" + out +
                                               "); use --in-place to replace it");
             ck::tool::JsonWriter j;
-            j.begin_object().field("file", in).field("output", out).field("ok", false)
-                .field("action", "refused").field("error", refused.errors[0]).end_object();
+            j.begin_object()
+                .field("file", in)
+                .field("output", out)
+                .field("ok", false)
+                .field("action", "refused")
+                .field("error", refused.errors[0])
+                .end_object();
             refused.json = j.str();
             ck::tool::print_file_report(kTool, refused, options.common.quiet, options.common.json);
             result = ck::tool::worst(result, refused.code);
@@ -212,11 +220,7 @@ int main(int argc, char** argv)
         const std::string part = ck::part_path(out);
         const bool part_existed = fs::exists(part, ec);
         FileReport report = ck::tool::run_file_isolated(
-            in,
-            [&] {
-                return strip_one(in, out, options);
-            },
-            options.limits);
+            in, [&] { return strip_one(in, out, options); }, options.limits);
         if (report.code != ExitCode::Ok && !part_existed)
             fs::remove(part, ec);
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);

@@ -50,10 +50,10 @@ struct ChannelInfo {
 /// Samples per pixel, from the ~w channel.
 struct WeightStats {
     double min = 0, mean = 0, max = 0;
-    double sum = 0;                ///< Sum of ~w (exact for counts below 2^53).
-    uint64_t pixels = 0;           ///< Pixels in the data window.
-    uint64_t pixels_at_target = 0; ///< Pixels whose ~w reached ck:targetSamples.
-    double fraction_done = 0;      ///< pixels_at_target / pixels.
+    double sum = 0;                 ///< Sum of ~w (exact for counts below 2^53).
+    uint64_t pixels = 0;            ///< Pixels in the data window.
+    uint64_t pixels_at_target = 0;  ///< Pixels whose ~w reached ck:targetSamples.
+    double fraction_done = 0;       ///< pixels_at_target / pixels.
 };
 
 /// One process's entry in the resume history (ck:history, B7): key/value pairs
@@ -77,7 +77,7 @@ struct ImageReport {
     ImageKind kind = ImageKind::NotOurs;
     uint64_t file_size = 0;
     int subimages = 1;
-    int miplevels = 1;        ///< Of subimage 0.
+    int miplevels = 1;  ///< Of subimage 0.
     bool deep = false;
     bool tiled = false;
     int tile_width = 0, tile_height = 0;
@@ -93,7 +93,7 @@ struct ImageReport {
     std::optional<float> checkpoint_elapsed;  ///< checkpointElapsed (S21), when present.
     std::vector<ResumeRecord> history;        ///< Parsed ck:history (B7).
 
-    bool pixels_checked = false;  ///< Every chunk/tile was read without error.
+    bool pixels_checked = false;      ///< Every chunk/tile was read without error.
     bool state_hash_checked = false;  ///< ck:stateHash was compared (and matched unless damaged).
     std::optional<WeightStats> weights;  ///< When ~w was read.
     std::vector<float> weights_plane;    ///< ~w row by row over the data window (keep_weights).

@@ -19,7 +19,7 @@ namespace ck {
 
 /// How to strip.
 struct StripOptions {
-    bool half = false;        ///< Store float channels as half (Z, ZBack and integer channels stay).
+    bool half = false;  ///< Store float channels as half (Z, ZBack and integer channels stay).
     std::string compression;  ///< OpenEXR compression for the output ("zip", "piz", ...); empty:
                               ///< keep the input's.
     bool strict = false;      ///< Refuse an input that is not a checkpoint instead of copying it.

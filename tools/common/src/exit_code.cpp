@@ -7,17 +7,17 @@ namespace ck::tool {
 ExitCode exit_code_for(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::Ok:
-        return ExitCode::Ok;
-    case ErrorCode::InvalidArgument:
-        return ExitCode::Usage;
-    case ErrorCode::Corrupt:
-    case ErrorCode::Unsupported:
-        return ExitCode::CheckFailed;
-    case ErrorCode::NotFound:
-    case ErrorCode::Io:
-    case ErrorCode::Internal:
-        return ExitCode::IoError;
+        case ErrorCode::Ok:
+            return ExitCode::Ok;
+        case ErrorCode::InvalidArgument:
+            return ExitCode::Usage;
+        case ErrorCode::Corrupt:
+        case ErrorCode::Unsupported:
+            return ExitCode::CheckFailed;
+        case ErrorCode::NotFound:
+        case ErrorCode::Io:
+        case ErrorCode::Internal:
+            return ExitCode::IoError;
     }
     return ExitCode::IoError;
 }

@@ -17,7 +17,8 @@ namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix)
 {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Text: no NUL and almost only printable ASCII, whitespace or UTF-8 bytes.
@@ -105,22 +106,22 @@ bool is_image_type(FileType type)
 const char* file_type_name(FileType type)
 {
     switch (type) {
-    case FileType::Missing:
-        return "missing";
-    case FileType::Unreadable:
-        return "unreadable";
-    case FileType::Directory:
-        return "directory";
-    case FileType::Empty:
-        return "empty";
-    case FileType::OpenExr:
-        return "openexr";
-    case FileType::Tiff:
-        return "tiff";
-    case FileType::Text:
-        return "text";
-    case FileType::Other:
-        return "other";
+        case FileType::Missing:
+            return "missing";
+        case FileType::Unreadable:
+            return "unreadable";
+        case FileType::Directory:
+            return "directory";
+        case FileType::Empty:
+            return "empty";
+        case FileType::OpenExr:
+            return "openexr";
+        case FileType::Tiff:
+            return "tiff";
+        case FileType::Text:
+            return "text";
+        case FileType::Other:
+            return "other";
     }
     return "other";
 }
@@ -129,28 +130,29 @@ std::string describe_non_image(const FileSniff& sniff)
 {
     std::string what;
     switch (sniff.type) {
-    case FileType::OpenExr:
-    case FileType::Tiff:
-        return {};
-    case FileType::Missing:
-        return "cannot open: " + sniff.error;
-    case FileType::Unreadable:
-        return "cannot read: " + sniff.error;
-    case FileType::Directory:
-        return "not a file: " + sniff.error;
-    case FileType::Empty:
-        what = "not an image: empty file (0 bytes)";
-        break;
-    case FileType::Text:
-        what = "not an image: a text file";
-        break;
-    case FileType::Other:
-        what = "not an image: neither OpenEXR nor TIFF (unknown magic bytes)";
-        break;
+        case FileType::OpenExr:
+        case FileType::Tiff:
+            return {};
+        case FileType::Missing:
+            return "cannot open: " + sniff.error;
+        case FileType::Unreadable:
+            return "cannot read: " + sniff.error;
+        case FileType::Directory:
+            return "not a file: " + sniff.error;
+        case FileType::Empty:
+            what = "not an image: empty file (0 bytes)";
+            break;
+        case FileType::Text:
+            what = "not an image: a text file";
+            break;
+        case FileType::Other:
+            what = "not an image: neither OpenEXR nor TIFF (unknown magic bytes)";
+            break;
     }
     if (sniff.is_part)
-        what += "; a .part file is an unfinished write (the writer died; the previous file is "
-                "intact)";
+        what +=
+            "; a .part file is an unfinished write (the writer died; the previous file is "
+            "intact)";
     return what;
 }
 

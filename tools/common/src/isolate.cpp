@@ -188,8 +188,8 @@ IsolatedResult run_isolated(const std::function<std::string()>& work, const Limi
     for (;;) {
         int wait_ms = -1;
         if (has_deadline) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - Clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0) {
                 timed_out = true;
                 break;

@@ -17,15 +17,15 @@ namespace ck::tool {
 
 /// The outcome for one file.
 struct FileReport {
-    std::string file;                  ///< The path as the user gave it.
-    ExitCode code = ExitCode::Ok;      ///< This file's contribution to the exit status.
-    std::string text;                  ///< Lines for stdout (human output), each ending in '\n'.
-    std::string json;                  ///< One JSON value (an object) for --json output.
-    std::vector<std::string> errors;   ///< Problems: printed as `tool: error: FILE: problem`.
-    std::vector<std::string> warnings; ///< Printed as `tool: warning: FILE: ...`.
-    std::vector<std::string> notes;    ///< Printed as `tool: note: FILE: ...` (unless -q).
-    double seconds = 0;                ///< Filled by run_file_isolated: child wall time.
-    int64_t peak_rss_kib = 0;          ///< Filled by run_file_isolated: child peak memory.
+    std::string file;                   ///< The path as the user gave it.
+    ExitCode code = ExitCode::Ok;       ///< This file's contribution to the exit status.
+    std::string text;                   ///< Lines for stdout (human output), each ending in '\n'.
+    std::string json;                   ///< One JSON value (an object) for --json output.
+    std::vector<std::string> errors;    ///< Problems: printed as `tool: error: FILE: problem`.
+    std::vector<std::string> warnings;  ///< Printed as `tool: warning: FILE: ...`.
+    std::vector<std::string> notes;     ///< Printed as `tool: note: FILE: ...` (unless -q).
+    double seconds = 0;                 ///< Filled by run_file_isolated: child wall time.
+    int64_t peak_rss_kib = 0;           ///< Filled by run_file_isolated: child peak memory.
 
     /// Adds an error and raises `code` to at least `c`.
     void fail(ExitCode c, const std::string& problem);
@@ -50,7 +50,6 @@ std::string json_with_usage(const FileReport& report);
 
 /// Prints a report: text to stdout (unless quiet or json), then one stderr line
 /// per error, warning and note (notes are dropped when quiet).
-void print_file_report(const std::string& tool, const FileReport& report, bool quiet,
-                       bool json);
+void print_file_report(const std::string& tool, const FileReport& report, bool quiet, bool json);
 
 }  // namespace ck::tool

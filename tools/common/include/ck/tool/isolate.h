@@ -30,10 +30,10 @@ struct IsolatedResult {
         OutOfMemory,  ///< An allocation failed under the cap (or the child died right after one).
     };
     Outcome outcome = Outcome::Crashed;
-    std::string payload;  ///< work()'s return value when Ok.
-    std::string why;      ///< One line for the user when not Ok, e.g.
-                          ///< "the reader crashed (signal 11, SIGSEGV)", "gave up after 10 s",
-                          ///< "needs more than 2 GiB of memory".
+    std::string payload;       ///< work()'s return value when Ok.
+    std::string why;           ///< One line for the user when not Ok, e.g.
+                               ///< "the reader crashed (signal 11, SIGSEGV)", "gave up after 10 s",
+                               ///< "needs more than 2 GiB of memory".
     int signal = 0;            ///< The signal that ended the child, if any.
     double seconds = 0;        ///< Wall time of the child.
     int64_t peak_rss_kib = 0;  ///< The child's peak resident memory (ru_maxrss).
@@ -50,8 +50,8 @@ struct IsolatedResult {
 /// Call it from a single-threaded parent (fork copies only the calling thread):
 /// do all OIIO/OpenEXR work inside `work`; a thread pool started in the parent
 /// (e.g. by OIIO::attribute("threads", n) or any OIIO image call) deadlocks the
-/// child. The child sizes OIIO's pool itself before calling `work`. If fork itself fails, `work` runs in
-/// this process instead (without the limits) rather than not at all.
+/// child. The child sizes OIIO's pool itself before calling `work`. If fork itself fails, `work`
+/// runs in this process instead (without the limits) rather than not at all.
 IsolatedResult run_isolated(const std::function<std::string()>& work, const Limits& limits);
 
 /// "2 GiB", "512 MiB", "1.5 GiB": for messages.
