@@ -49,6 +49,7 @@ ck::tool::FileReport verify_one(const std::string& file, const Options& options)
         return ck::tool::run_file_isolated(
             file,
             [&] {
+                ck::tool::init_image_library();
                 return ck::verify::verify_image_file(file, options.limits.max_memory_bytes,
                                                      options.common.verbose);
             },
@@ -60,6 +61,7 @@ ck::tool::FileReport verify_one(const std::string& file, const Options& options)
         return ck::tool::run_file_isolated(
             file,
             [&] {
+                ck::tool::init_image_library();
                 ck::tool::FileReport report;
                 ck::verify::verify_scene(file, options.frame, options.common.verbose, report);
                 return report;
@@ -104,7 +106,10 @@ int main(int argc, char** argv)
     ck::tool::add_isolation_options(app, options.limits);
     if (auto code = ck::tool::parse_command_line(app, kTool, argc, argv))
         return ck::tool::to_int(*code);
-    ck::tool::init_image_library();
+    // No image work in this process: init_image_library() runs in each child.
+    // Called here, it would start OIIO's thread pool before fork(), and a
+    // child inherits the pool's state without its threads: OIIO then spins
+    // forever in thread_pool::is_worker() (seen on DisplayWindow/t01.exr).
 
     ExitCode worst = ExitCode::Ok;
     size_t failed = 0;
@@ -112,7 +117,11 @@ int main(int argc, char** argv)
     json.begin_object().field("tool", kTool).field("version", ck::tool::version_string(kTool));
     json.key("files").begin_array();
     for (const std::string& file : options.files) {
-        const ck::tool::FileReport report = verify_one(file, options);
+        ck::tool::FileReport report = verify_one(file, options);
+        if (options.common.verbose > 0 && report.peak_rss_kib > 0)
+            report.notes.push_back("checked in " + std::to_string(report.seconds) +
+                                   " s, peak memory " +
+                                   ck::tool::format_bytes(uint64_t(report.peak_rss_kib) * 1024));
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
         json.raw(report.json);
         worst = ck::tool::worst(worst, report.code);
