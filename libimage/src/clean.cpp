@@ -125,8 +125,8 @@ std::string roll_forward_keep(const std::string& part, const std::string& output
         OIIO::ImageSpec spec;
         if (in && file_magic(output) == Magic::OpenExr && in->open(output, spec)) {
             auto committed = get_checkpoint_attributes(spec);
-            if (committed && (committed->render_id != p.render_id ||
-                              committed->generation >= p.generation))
+            if (committed &&
+                (committed->render_id != p.render_id || committed->generation >= p.generation))
                 return {};
             if (!committed && committed.status().code() == ErrorCode::NotFound)
                 return {};  // the output is a final: the render finished after this part
@@ -235,8 +235,8 @@ private:
         const bool committed = stat_file(join(dir, final_name)).regular;
         c.reason = committed ? "a writer died while writing a checkpoint; the committed " +
                                    final_name + " is intact (S16)"
-                             : "a writer died while writing the first checkpoint of " +
-                                   final_name + " (S16)";
+                             : "a writer died while writing the first checkpoint of " + final_name +
+                                   " (S16)";
         if (c.keep.empty() && magic == Magic::OpenExr)
             c.keep = roll_forward_keep(c.path, join(dir, final_name));
         m_scan.candidates.push_back(std::move(c));
@@ -251,9 +251,9 @@ private:
             if (ends_with(f, format::kPartSuffix) || ends_with_nocase(f, kDdcSuffix))
                 continue;
             const bool same_stem =
-                f == stem || (f.size() > stem.size() + 1 && f.compare(0, stem.size(), stem) == 0 &&
-                              f[stem.size()] == '.' &&
-                              f.find('.', stem.size() + 1) == std::string::npos);
+                f == stem ||
+                (f.size() > stem.size() + 1 && f.compare(0, stem.size(), stem) == 0 &&
+                 f[stem.size()] == '.' && f.find('.', stem.size() + 1) == std::string::npos);
             if (same_stem && join(dir, f) != outputs[0])
                 outputs.push_back(join(dir, f));
         }
@@ -283,16 +283,17 @@ private:
             if (magic == Magic::None && output != c.outputs[0])
                 continue;  // not an image (a log file of the same stem)
             switch (output_state(output)) {
-            case OutputState::Final:
-                if (final_name.empty())
-                    final_name = fs::path(output).filename().string();
-                break;
-            case OutputState::Checkpoint: return;  // recovery needs the .ddc
-            case OutputState::Unreadable:
-                m_scan.problems.push_back(c.path + ": kept: " + output +
-                                          " cannot be read, so whether the render finished "
-                                          "is unknown");
-                return;
+                case OutputState::Final:
+                    if (final_name.empty())
+                        final_name = fs::path(output).filename().string();
+                    break;
+                case OutputState::Checkpoint:
+                    return;  // recovery needs the .ddc
+                case OutputState::Unreadable:
+                    m_scan.problems.push_back(c.path + ": kept: " + output +
+                                              " cannot be read, so whether the render finished "
+                                              "is unknown");
+                    return;
             }
         }
         c.reason = "no output beside it (" + fs::path(c.outputs[0]).filename().string() +
@@ -313,8 +314,10 @@ private:
 const char* clean_kind_name(CleanKind kind)
 {
     switch (kind) {
-    case CleanKind::OrphanedPart: return "orphaned-part";
-    case CleanKind::StaleDdc: return "stale-ddc";
+        case CleanKind::OrphanedPart:
+            return "orphaned-part";
+        case CleanKind::StaleDdc:
+            return "stale-ddc";
     }
     return "unknown";
 }

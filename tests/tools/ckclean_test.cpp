@@ -180,11 +180,11 @@ TEST(Ckclean, ListsWithoutDeleting)
     auto r = clean(t.dir, {"."});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(snapshot(t.dir.path()), before) << "listing must change nothing";
-    for (const char* listed : {"out.exr.part: orphaned .part", "deep.ddc: stale .ddc",
-                               "lone.ddc: stale .ddc"})
+    for (const char* listed :
+         {"out.exr.part: orphaned .part", "deep.ddc: stale .ddc", "lone.ddc: stale .ddc"})
         EXPECT_NE(r.out.find(listed), std::string::npos) << listed << "\n" << r.out;
-    for (const char* unlisted : {"live.ddc", "notes.txt", "foo.zip.part", "x.exr.part",
-                                 "y.exr.part", "precious"})
+    for (const char* unlisted :
+         {"live.ddc", "notes.txt", "foo.zip.part", "x.exr.part", "y.exr.part", "precious"})
         EXPECT_EQ(r.out.find(unlisted), std::string::npos) << unlisted << "\n" << r.out;
     EXPECT_NE(r.out.find("3 file(s)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("run with --delete"), std::string::npos) << r.out;

@@ -126,7 +126,8 @@ void expect_ckrender_starts_over(const TempDir& dir, const Verdict& v)
     auto r = render(dir, {"-recover", "1"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("recover: starting from scratch: " + v.message), std::string::npos)
-        << "ckverify said: " << v.message << "\nckrender said:\n" << r.err;
+        << "ckverify said: " << v.message << "\nckrender said:\n"
+        << r.err;
     EXPECT_EQ(r.err.find("recover: resuming"), std::string::npos) << r.err;
 }
 
@@ -143,10 +144,11 @@ void expect_ckrender_resumes(const TempDir& dir, const Verdict& v)
     const std::string samples = std::to_string(std::stoll(v.json.substr(m + 14)));
     auto r = render(dir, {"-recover", "1"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("recover: resuming render " + id + " generation " + generation +
-                         " from " + samples + " samples per pixel"),
+    EXPECT_NE(r.err.find("recover: resuming render " + id + " generation " + generation + " from " +
+                         samples + " samples per pixel"),
               std::string::npos)
-        << v.json << "\n" << r.err;
+        << v.json << "\n"
+        << r.err;
 }
 
 // --- The command-line contract.
@@ -193,7 +195,8 @@ TEST(CkverifyCli, MissingEmptyTextAndDamagedFilesEachGetAnAnswer)
     EXPECT_EQ(several.exit_code, 3);
     EXPECT_NE(several.out.find("out.exr: OK: checkpoint"), std::string::npos) << several.out;
     EXPECT_EQ(several.out.rfind("FAILURE"), several.out.rfind('\n', several.out.size() - 2) + 1)
-        << "the last line says FAILURE:\n" << several.out;
+        << "the last line says FAILURE:\n"
+        << several.out;
 
     auto json = verify(dir, {"--json", "out.exr", "cut", "nope.exr", "empty.exr", "s.rib"});
     EXPECT_EQ(json.exit_code, 3);
@@ -358,8 +361,7 @@ TEST(CkverifyAgreesWithCkrender, KilledBetweenTheRenamesOfACommit)
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_EQ(v.outcome, "interrupted-commit");
     EXPECT_NE(v.text.find("completes it from the .part of b.exr"), std::string::npos) << v.text;
-    auto check = run_process({kRenderer, "-t", "1", "-recover", "1", "s.rib"},
-                             dir.path().string());
+    auto check = run_process({kRenderer, "-t", "1", "-recover", "1", "s.rib"}, dir.path().string());
     EXPECT_EQ(check.exit_code, 0) << check.err;
     EXPECT_NE(check.err.find("recover: completed the interrupted commit of b.exr"),
               std::string::npos)
@@ -425,8 +427,7 @@ TEST(CkverifyAgreesWithCkrender, RenderInProgress)
     EXPECT_NE(v.text.find("render in progress"), std::string::npos) << v.text;
     auto r = render(dir, {"-recover", "1"});
     EXPECT_EQ(r.exit_code, 5) << r.err;
-    EXPECT_NE(r.err.find("being rendered by another ckrender process"), std::string::npos)
-        << r.err;
+    EXPECT_NE(r.err.find("being rendered by another ckrender process"), std::string::npos) << r.err;
 }
 
 }  // namespace

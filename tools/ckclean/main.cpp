@@ -88,11 +88,9 @@ ExitCode clean_dir(const std::string& dir, const Options& options,
             action = "kept";
         }
 
-        const std::string what = std::string(c.kind == ck::CleanKind::OrphanedPart
-                                                  ? "orphaned .part"
-                                                  : "stale .ddc") +
-                                  ", " + ck::tool::format_bytes(c.size) + ", " +
-                                  age_text(c.age_seconds) + " old";
+        const std::string what =
+            std::string(c.kind == ck::CleanKind::OrphanedPart ? "orphaned .part" : "stale .ddc") +
+            ", " + ck::tool::format_bytes(c.size) + ", " + age_text(c.age_seconds) + " old";
         if (action == "kept") {
             ++totals.kept;
             if (!options.common.quiet && !options.common.json)
@@ -121,15 +119,14 @@ ExitCode clean_dir(const std::string& dir, const Options& options,
 int main(int argc, char** argv)
 {
     Options options;
-    CLI::App app{"ckclean: find orphaned .part files (a writer died during a checkpoint, S16) and\n"
-                 "stale deep-data checkpoints (.ddc left after a finished render, S20). Lists\n"
-                 "them; removes them only with --delete. Never touches anything else, never\n"
-                 "follows symbolic links, and leaves the files of a live ckrender alone.",
-                 kTool};
+    CLI::App app{
+        "ckclean: find orphaned .part files (a writer died during a checkpoint, S16) and\n"
+        "stale deep-data checkpoints (.ddc left after a finished render, S20). Lists\n"
+        "them; removes them only with --delete. Never touches anything else, never\n"
+        "follows symbolic links, and leaves the files of a live ckrender alone.",
+        kTool};
     ck::tool::setup_app(app, kTool);
-    app.add_option("dirs", options.dirs, "Directories to examine")
-        ->type_name("DIR")
-        ->required();
+    app.add_option("dirs", options.dirs, "Directories to examine")->type_name("DIR")->required();
     app.add_flag("--delete", options.remove, "Remove what is listed (default: only list)");
     app.add_flag("-r,--recursive", options.recursive,
                  "Descend into subdirectories (never through symbolic links)");
@@ -171,10 +168,9 @@ int main(int argc, char** argv)
 
     const std::string size = ck::tool::format_bytes(totals.bytes);
     std::string summary =
-        options.remove
-            ? "removed " + std::to_string(totals.files) + " file(s), " + size
-            : std::to_string(totals.files) + " file(s), " + size + ", would be removed" +
-                  (totals.files > 0 ? "; run with --delete to remove them" : "");
+        options.remove ? "removed " + std::to_string(totals.files) + " file(s), " + size
+                       : std::to_string(totals.files) + " file(s), " + size + ", would be removed" +
+                             (totals.files > 0 ? "; run with --delete to remove them" : "");
     if (totals.kept > 0)
         summary += "; " + std::to_string(totals.kept) + " kept";
     json.field("summary", summary).field("exit_code", ck::tool::to_int(worst)).end_object();

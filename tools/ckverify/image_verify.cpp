@@ -2,9 +2,9 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "image_verify.h"
 
-#include <ck/verify.h>
 #include <ck/tool/file_type.h>
 #include <ck/tool/json_writer.h>
+#include <ck/verify.h>
 
 #include <cstdio>
 
@@ -36,15 +36,15 @@ std::string summary(const ImageReport& r)
         text += ", deep";
     if (r.header) {
         const CheckpointHeader& h = *r.header;
-        text += ", " + std::to_string(h.min_samples) + " of " +
-                std::to_string(h.target_samples) + " samples per pixel";
+        text += ", " + std::to_string(h.min_samples) + " of " + std::to_string(h.target_samples) +
+                " samples per pixel";
         if (r.weights)
             text += " (" + percent_text(r.weights->fraction_done) + " of pixels done)";
         text += ", render " + h.render_id.substr(0, 8) + " generation " +
-                std::to_string(h.generation) + ", frame " + std::to_string(h.frame) +
-                ", display " + std::to_string(h.display_index + 1) + " of " +
-                std::to_string(h.display_count) + ", checkpointElapsed " +
-                seconds_text(h.checkpoint_elapsed) + ", total " + seconds_text(h.total_elapsed);
+                std::to_string(h.generation) + ", frame " + std::to_string(h.frame) + ", display " +
+                std::to_string(h.display_index + 1) + " of " + std::to_string(h.display_count) +
+                ", checkpointElapsed " + seconds_text(h.checkpoint_elapsed) + ", total " +
+                seconds_text(h.total_elapsed);
     }
     return text;
 }
@@ -70,8 +70,12 @@ void write_json(tool::JsonWriter& j, const std::string& path, const ImageVerific
         j.end_object();
     }
     if (r.weights)
-        j.key("weights").begin_object().field("min", r.weights->min).field("mean", r.weights->mean)
-            .field("max", r.weights->max).field("fraction_done", r.weights->fraction_done)
+        j.key("weights")
+            .begin_object()
+            .field("min", r.weights->min)
+            .field("mean", r.weights->mean)
+            .field("max", r.weights->max)
+            .field("fraction_done", r.weights->fraction_done)
             .end_object();
     j.key("problems").begin_array();
     for (const std::string& p : v.problems)
@@ -81,8 +85,7 @@ void write_json(tool::JsonWriter& j, const std::string& path, const ImageVerific
 
 }  // namespace
 
-tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_bytes,
-                                   int verbose)
+tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_bytes, int verbose)
 {
     tool::FileReport report;
     report.file = path;

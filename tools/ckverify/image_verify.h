@@ -16,7 +16,6 @@ namespace ck::verify {
 /// Checks `path` in full and fills a report: one line, the JSON object, one
 /// error per problem, and the exit code (Ok, CheckFailed for a damaged or
 /// inconsistent file or one that is not an image, IoError when unreadable).
-tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_bytes,
-                                   int verbose);
+tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_bytes, int verbose);
 
 }  // namespace ck::verify

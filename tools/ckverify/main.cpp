@@ -70,8 +70,8 @@ ck::tool::FileReport verify_one(const std::string& file, const Options& options)
 
     ck::tool::FileReport report;
     report.file = file;
-    const bool io = sniff.type == ck::tool::FileType::Missing ||
-                    sniff.type == ck::tool::FileType::Unreadable;
+    const bool io =
+        sniff.type == ck::tool::FileType::Missing || sniff.type == ck::tool::FileType::Unreadable;
     std::string why = ck::tool::describe_non_image(sniff);
     if (!io)
         why += " (neither an OpenEXR/TIFF image nor a RIB scene)";
@@ -89,12 +89,13 @@ ck::tool::FileReport verify_one(const std::string& file, const Options& options)
 int main(int argc, char** argv)
 {
     Options options;
-    CLI::App app{"ckverify: can this render be recovered, and are these checkpoint files intact?\n"
-                 "Given a RIB scene, says for every frame what `ckrender -recover 1` would do\n"
-                 "(resume from sample N, finished, or start from scratch and why). Given image\n"
-                 "files, checks each in full and reports its checkpoint state. Files are told\n"
-                 "apart by their first bytes: OpenEXR and TIFF are images, text or gzip is RIB.",
-                 kTool};
+    CLI::App app{
+        "ckverify: can this render be recovered, and are these checkpoint files intact?\n"
+        "Given a RIB scene, says for every frame what `ckrender -recover 1` would do\n"
+        "(resume from sample N, finished, or start from scratch and why). Given image\n"
+        "files, checks each in full and reports its checkpoint state. Files are told\n"
+        "apart by their first bytes: OpenEXR and TIFF are images, text or gzip is RIB.",
+        kTool};
     ck::tool::setup_app(app, kTool);
     app.add_option("files", options.files, "RIB scenes or image files (checkpoints, .part files)")
         ->type_name("SCENE.rib|FILE")

@@ -46,16 +46,22 @@ std::string resume_point(const CheckpointHeader& h, int target)
 Outcome outcome_of(const RecoveryCheck& check)
 {
     switch (check.verdict) {
-    case RecoveryVerdict::Resumable:
-        if (!check.roll_forward.empty())
-            return Outcome::InterruptedCommit;
-        return check.part_files.empty() ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
-    case RecoveryVerdict::Finished: return Outcome::Finished;
-    case RecoveryVerdict::Missing: return Outcome::Missing;
-    case RecoveryVerdict::Damaged: return Outcome::Damaged;
-    case RecoveryVerdict::Mixed: return Outcome::Mixed;
-    case RecoveryVerdict::FingerprintMismatch: return Outcome::FingerprintMismatch;
-    case RecoveryVerdict::DisplaySetChanged: return Outcome::DisplaySetChanged;
+        case RecoveryVerdict::Resumable:
+            if (!check.roll_forward.empty())
+                return Outcome::InterruptedCommit;
+            return check.part_files.empty() ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
+        case RecoveryVerdict::Finished:
+            return Outcome::Finished;
+        case RecoveryVerdict::Missing:
+            return Outcome::Missing;
+        case RecoveryVerdict::Damaged:
+            return Outcome::Damaged;
+        case RecoveryVerdict::Mixed:
+            return Outcome::Mixed;
+        case RecoveryVerdict::FingerprintMismatch:
+            return Outcome::FingerprintMismatch;
+        case RecoveryVerdict::DisplaySetChanged:
+            return Outcome::DisplaySetChanged;
     }
     return Outcome::Damaged;
 }
@@ -97,23 +103,27 @@ std::string frame_line(const FrameVerdict& v)
 {
     const std::string resume = v.header ? resume_point(*v.header, v.target_samples) : "";
     switch (v.outcome) {
-    case Outcome::Resumable: return "resumable " + resume;
-    case Outcome::KilledDuringCheckpoint:
-        return "killed during a checkpoint (orphaned " + list_text(v.part_files) +
-               "); the previous checkpoint is intact: resumable " + resume;
-    case Outcome::InterruptedCommit:
-        return "killed between the renames of a commit: -recover 1 completes it from the "
-               ".part of " + list_text(v.roll_forward) + ", then resumes " + resume;
-    case Outcome::Finished: return v.message;
-    case Outcome::InProgress:
-        return "render in progress: a live ckrender is rendering " + list_text(v.in_use) +
-               " (-recover 1 would be refused until it ends)";
-    case Outcome::NotCheckpointable:
-    case Outcome::Missing:
-    case Outcome::FingerprintMismatch:
-    case Outcome::Mixed:
-    case Outcome::Damaged:
-    case Outcome::DisplaySetChanged: break;
+        case Outcome::Resumable:
+            return "resumable " + resume;
+        case Outcome::KilledDuringCheckpoint:
+            return "killed during a checkpoint (orphaned " + list_text(v.part_files) +
+                   "); the previous checkpoint is intact: resumable " + resume;
+        case Outcome::InterruptedCommit:
+            return "killed between the renames of a commit: -recover 1 completes it from the "
+                   ".part of " +
+                   list_text(v.roll_forward) + ", then resumes " + resume;
+        case Outcome::Finished:
+            return v.message;
+        case Outcome::InProgress:
+            return "render in progress: a live ckrender is rendering " + list_text(v.in_use) +
+                   " (-recover 1 would be refused until it ends)";
+        case Outcome::NotCheckpointable:
+        case Outcome::Missing:
+        case Outcome::FingerprintMismatch:
+        case Outcome::Mixed:
+        case Outcome::Damaged:
+        case Outcome::DisplaySetChanged:
+            break;
     }
     std::string line = "would start from scratch: " + v.message;
     if (!v.part_files.empty())
@@ -127,10 +137,9 @@ void write_frame_json(tool::JsonWriter& j, const FrameVerdict& v)
     j.field("frame", v.frame).field("outcome", outcome_id(v.outcome));
     j.field("loses_nothing", loses_nothing(v.outcome)).field("message", v.message);
     j.field("target_samples", v.target_samples);
-    for (const auto& [key, list] : {std::pair{"displays", &v.displays},
-                                    std::pair{"part_files", &v.part_files},
-                                    std::pair{"roll_forward", &v.roll_forward},
-                                    std::pair{"in_use", &v.in_use}}) {
+    for (const auto& [key, list] :
+         {std::pair{"displays", &v.displays}, std::pair{"part_files", &v.part_files},
+          std::pair{"roll_forward", &v.roll_forward}, std::pair{"in_use", &v.in_use}}) {
         j.key(key).begin_array();
         for (const std::string& s : *list)
             j.value(s);
@@ -154,17 +163,28 @@ void write_frame_json(tool::JsonWriter& j, const FrameVerdict& v)
 const char* outcome_id(Outcome outcome)
 {
     switch (outcome) {
-    case Outcome::Resumable: return "resumable";
-    case Outcome::KilledDuringCheckpoint: return "killed-during-checkpoint";
-    case Outcome::InterruptedCommit: return "interrupted-commit";
-    case Outcome::Finished: return "finished";
-    case Outcome::InProgress: return "in-progress";
-    case Outcome::Missing: return "missing";
-    case Outcome::FingerprintMismatch: return "fingerprint-mismatch";
-    case Outcome::Mixed: return "mixed";
-    case Outcome::Damaged: return "damaged";
-    case Outcome::DisplaySetChanged: return "display-set-changed";
-    case Outcome::NotCheckpointable: return "not-checkpointable";
+        case Outcome::Resumable:
+            return "resumable";
+        case Outcome::KilledDuringCheckpoint:
+            return "killed-during-checkpoint";
+        case Outcome::InterruptedCommit:
+            return "interrupted-commit";
+        case Outcome::Finished:
+            return "finished";
+        case Outcome::InProgress:
+            return "in-progress";
+        case Outcome::Missing:
+            return "missing";
+        case Outcome::FingerprintMismatch:
+            return "fingerprint-mismatch";
+        case Outcome::Mixed:
+            return "mixed";
+        case Outcome::Damaged:
+            return "damaged";
+        case Outcome::DisplaySetChanged:
+            return "display-set-changed";
+        case Outcome::NotCheckpointable:
+            return "not-checkpointable";
     }
     return "unknown";
 }
@@ -172,12 +192,14 @@ const char* outcome_id(Outcome outcome)
 bool loses_nothing(Outcome outcome)
 {
     switch (outcome) {
-    case Outcome::Resumable:
-    case Outcome::KilledDuringCheckpoint:
-    case Outcome::InterruptedCommit:
-    case Outcome::Finished:
-    case Outcome::InProgress: return true;
-    default: return false;
+        case Outcome::Resumable:
+        case Outcome::KilledDuringCheckpoint:
+        case Outcome::InterruptedCommit:
+        case Outcome::Finished:
+        case Outcome::InProgress:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -215,17 +237,17 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         if (only_frame < 0 || frame.number == only_frame)
             verdicts.push_back(judge_frame(frame));
     if (verdicts.empty())
-        report.fail(tool::ExitCode::CheckFailed,
-                    only_frame >= 0 ? "no frame " + std::to_string(only_frame)
-                                    : "the scene has no frames (no WorldBegin)");
+        report.fail(tool::ExitCode::CheckFailed, only_frame >= 0
+                                                     ? "no frame " + std::to_string(only_frame)
+                                                     : "the scene has no frames (no WorldBegin)");
 
     int lost = 0;
     j.key("frames").begin_array();
     for (const FrameVerdict& v : verdicts) {
         if (!loses_nothing(v.outcome))
             ++lost;
-        report.text += scene_path + ": frame " + std::to_string(v.frame) + ": " + frame_line(v) +
-                       "\n";
+        report.text +=
+            scene_path + ": frame " + std::to_string(v.frame) + ": " + frame_line(v) + "\n";
         if (verbose > 0)
             for (const std::string& d : v.displays)
                 report.text += "    display " + d + "\n";
@@ -243,8 +265,8 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
     else if (lost == 0)
         last = std::to_string(n) + (n == 1 ? " frame" : " frames") + ", nothing would be lost";
     else
-        last = std::to_string(lost) + " of " + std::to_string(n) +
-               (n == 1 ? " frame" : " frames") + " would start from scratch";
+        last = std::to_string(lost) + " of " + std::to_string(n) + (n == 1 ? " frame" : " frames") +
+               " would start from scratch";
     report.text += scene_path + ": " + last + "\n";
     j.field("ok", n > 0 && lost == 0).field("result", last);
     j.end_object();

@@ -44,12 +44,12 @@ struct FrameVerdict {
     /// check_recovery()'s line: for a start over, exactly the reason ckrender
     /// prints after "recover: starting from scratch: ".
     std::string message;
-    std::vector<std::string> displays;    ///< Output paths, as the RIB names them.
-    std::vector<std::string> part_files;  ///< .part files found beside them.
+    std::vector<std::string> displays;      ///< Output paths, as the RIB names them.
+    std::vector<std::string> part_files;    ///< .part files found beside them.
     std::vector<std::string> roll_forward;  ///< Displays whose .part -recover 1 renames into place.
-    std::vector<std::string> in_use;      ///< Outputs a live ckrender holds.
+    std::vector<std::string> in_use;        ///< Outputs a live ckrender holds.
     std::optional<CheckpointHeader> header;  ///< The checkpoint set's header (display 0).
-    int target_samples = 0;               ///< What the scene asks for now.
+    int target_samples = 0;                  ///< What the scene asks for now.
 };
 
 /// Parses `scene_path` with ckrender's parser and judges each frame (only

@@ -42,13 +42,13 @@ const char* clean_kind_name(CleanKind kind);
 
 /// One file ckclean would remove, or found and decided to keep.
 struct CleanCandidate {
-    std::string path;     ///< As found: the scanned directory joined with the name.
+    std::string path;  ///< As found: the scanned directory joined with the name.
     CleanKind kind = CleanKind::OrphanedPart;
     /// The outputs it belongs to: NAME for NAME.part; for a .ddc, its outputs
     /// as the rules above say (STEM.exr first). Their output locks are checked.
     std::vector<std::string> outputs;
-    std::string reason;   ///< One line: why it is orphaned or stale.
-    uint64_t size = 0;    ///< Bytes.
+    std::string reason;      ///< One line: why it is orphaned or stale.
+    uint64_t size = 0;       ///< Bytes.
     double age_seconds = 0;  ///< Since its last modification.
     /// Empty when it may be removed; otherwise why it is kept ("a live ckrender
     /// is rendering out.exr", "younger than 1h", ...).
@@ -56,9 +56,9 @@ struct CleanCandidate {
 };
 
 struct CleanScanOptions {
-    bool recursive = false;        ///< Descend into subdirectories (never through symlinks).
-    double min_age_seconds = 0;    ///< Keep files modified less than this long ago.
-    std::string min_age_text;      ///< How to say min_age_seconds in `keep` ("1h").
+    bool recursive = false;      ///< Descend into subdirectories (never through symlinks).
+    double min_age_seconds = 0;  ///< Keep files modified less than this long ago.
+    std::string min_age_text;    ///< How to say min_age_seconds in `keep` ("1h").
 };
 
 /// What a scan found.
