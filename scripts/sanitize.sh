@@ -22,11 +22,18 @@ for step in "${steps[@]}"; do
     cmake -S "$here" -B "$here/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCK_SANITIZE=address,undefined -DCK_BUILD_TESTS=ON
     cmake --build "$here/build-asan" -j"$jobs"
+    # new_delete_type_mismatch=0: OIIO 2.4's own TextureSystem::destroy frees
+    # its implementation through the base type (inside libOpenImageIO, not ours).
+    # Excluded: the corpus runs and the isolated-crash test, which feed hostile
+    # files to the uninstrumented OIIO on purpose; under ASan its crashes turn
+    # into sanitizer reports and the children run without a memory cap. They
+    # run in the normal build (scripts/test.sh).
     (cd "$here/build-asan" &&
-      ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+      ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:new_delete_type_mismatch=0 \
       LSAN_OPTIONS=suppressions="$here/scripts/lsan.supp":print_suppressions=0 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      ctest --output-on-failure -j"$jobs" --timeout 900)
+      ctest --output-on-failure -j"$jobs" --timeout 900 \
+        -E '^(Corpus\.|RunIsolated\.ACrashIsReportedNotInherited)')
     ;;
   tsan)
     cmake -S "$here" -B "$here/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -25,6 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
+
 namespace ck::tool {
 
 namespace {
@@ -90,7 +96,10 @@ void on_allocation_failure()
     // A crash on a hostile file must not leave core files around.
     struct rlimit no_core = {0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
-    if (limits.max_memory_bytes > 0) {
+    // AddressSanitizer and ThreadSanitizer reserve terabytes of address space
+    // for their shadow memory, so an address-space cap would kill every child
+    // of a sanitizer build; there the cap is off (docs/reliability.md).
+    if (limits.max_memory_bytes > 0 && !kSanitizerBuild) {
         struct rlimit cap = {rlim_t(limits.max_memory_bytes), rlim_t(limits.max_memory_bytes)};
         ::setrlimit(RLIMIT_AS, &cap);
     }
