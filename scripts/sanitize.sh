@@ -38,6 +38,17 @@ for step in "${steps[@]}"; do
   tsan)
     cmake -S "$here" -B "$here/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCK_SANITIZE=thread -DCK_BUILD_TESTS=ON
+    # First prove the suppressions cannot hide a race in a tile body.
+    g++ -std=c++17 -O1 -g -fsanitize=thread "$here/tests/tsan/tsan_canary.cpp" -ltbb \
+      -o "$here/build-tsan-canary"
+    if TSAN_OPTIONS=suppressions="$here/scripts/tsan.supp" "$here/build-tsan-canary" 2>&1 |
+        grep -q "racy_tile_body"; then
+      echo "tsan: the canary race is reported through scripts/tsan.supp (good)"
+    else
+      echo "tsan: scripts/tsan.supp hides the canary race; the suppressions are too broad" >&2
+      exit 1
+    fi
+    rm -f "$here/build-tsan-canary"
     cmake --build "$here/build-tsan" -j"$jobs" --target ck_session_tests ck_checkpoint_tests ckrender
     (cd "$here/build-tsan" &&
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions="$here/scripts/tsan.supp" \

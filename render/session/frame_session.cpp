@@ -227,19 +227,32 @@ FrameSession::LoopEnd FrameSession::render_loop()
     auto last_progress = Clock::now();
 
     // Runs `body` over every tile not skipped by an interrupt; true when all ran.
+    // Runs `body` over every tile not skipped by an interrupt; true when all ran.
+    // The gate and the counter are the pass's hand-offs made explicit: the
+    // loop thread's release of `gate` before the pass and each chunk's release
+    // on `chunks` after it, acquired on the other side, order the loop's own
+    // state and the film across threads. TBB's join already does this, but
+    // inside a library ThreadSanitizer cannot see; with these edges TSan checks
+    // our code with no suppression that could hide a race in it.
+    std::atomic<unsigned> gate{0};
     auto run_pass = [&](auto&& body) {
         std::atomic<size_t> done{0};
+        std::atomic<size_t> chunks{0};
+        gate.fetch_add(1, std::memory_order_release);
         arena.execute([&] {
             tbb::parallel_for(tbb::blocked_range<size_t>(0, tiles.size(), 1),
                               [&](const tbb::blocked_range<size_t>& r) {
+                                  (void)gate.load(std::memory_order_acquire);
                                   for (size_t i = r.begin(); i != r.end(); ++i) {
                                       if (interrupt_pending())
-                                          return;
+                                          break;
                                       body(tiles[i]);
                                       done.fetch_add(1, std::memory_order_relaxed);
                                   }
+                                  chunks.fetch_add(1, std::memory_order_release);
                               });
         });
+        (void)chunks.load(std::memory_order_acquire);
         return done.load() == tiles.size();
     };
 
