@@ -67,7 +67,7 @@ for step in "${steps[@]}"; do
     fi
     cp "$here"/fuzz/seeds/* "$corpus"/ 2>/dev/null || true
     # -rss_limit_mb and -timeout turn unbounded memory and hangs into failures.
-    (cd "$corpus" && ASAN_OPTIONS=detect_leaks=1 "$here/build-fuzz/fuzz/ck_rib_fuzzer" \
+    (cd "$corpus" && ASAN_OPTIONS=detect_leaks=1 "$here/build-fuzz/bin/ck_rib_fuzzer" \
       -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
       -print_final_stats=1 "$corpus")
     ;;
