@@ -2,6 +2,7 @@
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/recovery.h>
 
+#include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 
 #include <filesystem>
@@ -205,8 +206,11 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
                                 expected.displays[i].path + " differs from " +
                                 expected.displays[0].path);
 
-    // 6. Something left to do?
-    if (h.min_samples >= expected.target_samples)
+    // 6. Something left to do? An asfinal image that has every sample is a
+    //    finished render (S14, S22). A plain checkpoint that has every sample is
+    //    not: its process died after the last checkpoint and before the final
+    //    write, and resuming it only writes the finals (found by the kill storm).
+    if (h.state == format::kStateAsFinal && h.min_samples >= expected.target_samples)
         return fail(RecoveryVerdict::Finished,
                     "finished: " + expected.displays[0].path + " already has " +
                         std::to_string(h.min_samples) + " samples per pixel (target " +

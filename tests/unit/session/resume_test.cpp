@@ -388,6 +388,24 @@ TEST(Recovery, S14AsFinalKeepsStateAndMoreSamplesContinue)
     EXPECT_EQ(pixels_of(f.displays[0].name), reference);
 }
 
+TEST(Recovery, ACompleteCheckpointWithoutItsFinalIsResumedNotRestarted)
+{
+    // A process killed after its last checkpoint (every sample taken) but before
+    // the final write: recovery must write the finals from it, not start over.
+    ck::test::TempDir dir;
+    const std::vector<float> reference = uninterrupted(dir, 4);
+    ck::scene::Frame f = make_frame(dir, 8);
+    EXPECT_EQ(render(f, exit_after_increments(4, 2)), FrameOutcome::ExitAt);
+    f.sampling.max_samples = 4;  // the checkpoint now holds every sample
+    Log log;
+    RenderOptions o;
+    o.recover = true;
+    EXPECT_EQ(render(f, o, factory(), &log), FrameOutcome::Finished);
+    EXPECT_NE(log.text.find("recover: resuming"), std::string::npos) << log.text;
+    EXPECT_NE(log.text.find(", 0 samples,"), std::string::npos) << "nothing to render: " << log.text;
+    EXPECT_EQ(pixels_of(f.displays[0].name), reference);
+}
+
 TEST(PostCheckpointCommand, RunsAfterEachCommitIncludingTheFinalWrite)
 {
     ck::test::TempDir dir;
