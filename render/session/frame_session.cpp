@@ -361,10 +361,12 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
         status = m_writer->write_now(snapshot, base);
         after_commit(status, generation, reason, min_samples, seconds_since(write_start));
     } else {
-        if (m_writer->busy())
+        if (m_writer->busy() && !m_busy_warned) {
+            m_busy_warned = true;
             log("frame " + std::to_string(m_frame.number) +
                 ": warning: the previous checkpoint is still being written; waiting for it "
-                "(checkpoints are more frequent than the disk allows, S8)");
+                "(checkpoints are more frequent than the disk allows, S8; said once per frame)");
+        }
         const std::string why = reason;
         m_writer->submit({std::move(snapshot), base,
                           [this, generation, why, min_samples](const Status& s, double seconds) {

@@ -144,6 +144,7 @@ private:
     // synchronous write first waits for the writer thread to be idle).
     double m_write_seconds = 0;
     bool m_cost_warned = false;
+    bool m_busy_warned = false;  // S8: "still being written" said once per frame
 };
 
 /// The tiles of a window in scan order (rows of kTileSize, left to right).

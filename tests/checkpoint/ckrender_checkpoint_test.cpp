@@ -155,6 +155,14 @@ int resumed_from(const std::string& log)
     return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + 6);
 }
 
+// The last "increment N/T" progress line in a log: N (increments completed), or -1.
+int last_completed_increment(const std::string& log)
+{
+    const std::string key = ": increment ";
+    size_t at = log.rfind(key);
+    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + key.size());
+}
+
 // Kill storm (B1, B2; issue 5): SIGKILL at random moments of a render that
 // checkpoints every increment, so many kills land inside a commit; after each,
 // -recover 1 must resume from the last committed checkpoint (never from
@@ -170,17 +178,22 @@ TEST(CkrenderCheckpoint, B1KillNineAtRandomMomentsThenRecoverIsBitIdentical)
     write_text(dir.file("s.rib"), scene("out.exr", 300));
     std::mt19937 rng(20261121);  // fixed: the kill moments are reproducible
     std::uniform_int_distribution<int> delay_ms(0, 120);
-    int kills = 0, resumes = 0, renders = 0, worst_lost_committed = 0;
+    int kills = 0, resumes = 0, renders = 0, worst_lost_committed = 0, worst_lost_completed = 0;
+    long lost_completed_sum = 0;
     int committed_before = -1;  // samples the last killed run had committed
+    int completed_before = -1;  // increments the last killed run had completed (progress lines)
     while (kills < target_kills) {
         const bool had_checkpoint = fs::exists(dir.file("out.exr")) && is_checkpoint(dir.file("out.exr"));
         // No checkpoint on disk (none yet, or a kill after the final write left a
         // final image): this run starts over by the rules, and nothing committed
         // earlier can be lost by it.
         if (!had_checkpoint)
-            committed_before = -1;
+            committed_before = completed_before = -1;
         const std::string threads = std::to_string(1 + (kills + renders) % 2);
-        ChildProcess child({kRenderer, "-checkpoint", "1i", "-recover", "1", "-t", threads, "s.rib"},
+        // A progress line after every increment: the work a kill throws away is
+        // what the killed run had completed beyond what the next run resumes from.
+        ChildProcess child({kRenderer, "-checkpoint", "1i", "-recover", "1", "-t", threads,
+                            "--progress", "1e-9", "s.rib"},
                            dir.path().string());
         // Kill while it samples and commits: after "sampling starts", at a random moment.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -198,12 +211,17 @@ TEST(CkrenderCheckpoint, B1KillNineAtRandomMomentsThenRecoverIsBitIdentical)
                 ++resumes;
                 if (committed_before > from)
                     worst_lost_committed = std::max(worst_lost_committed, committed_before - from);
+                if (completed_before > from) {
+                    worst_lost_completed = std::max(worst_lost_completed, completed_before - from);
+                    lost_completed_sum += completed_before - from;
+                }
             }
         }
         if (r.exit_code == 128 + SIGKILL) {
             ++kills;
             // Anything committed earlier still counts if this run committed nothing.
             committed_before = std::max(committed_before, last_committed_samples(r.err));
+            completed_before = std::max(completed_before, last_completed_increment(r.err));
             continue;
         }
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -212,16 +230,22 @@ TEST(CkrenderCheckpoint, B1KillNineAtRandomMomentsThenRecoverIsBitIdentical)
         EXPECT_FALSE(is_checkpoint(dir.file("out.exr")));
         EXPECT_EQ(pixels_of(dir.file("out.exr")), ref) << "render " << renders << " after " << kills << " kills";
         fs::remove(dir.file("out.exr"));
-        committed_before = -1;
+        committed_before = completed_before = -1;
     }
     auto last = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
     ASSERT_EQ(last.exit_code, 0) << last.err;
     ++renders;
     EXPECT_EQ(pixels_of(dir.file("out.exr")), ref);
     EXPECT_EQ(worst_lost_committed, 0) << "a recovery went back past a committed checkpoint";
+    // One interval (here one increment) of completed work at most: the next
+    // checkpoint waits for the one in flight, so when increment k+2 is logged,
+    // increment k+1 is committed. Work inside the increment in progress is lost too.
+    EXPECT_LE(worst_lost_completed, 1) << "a kill lost more than one interval of completed work";
     std::printf("kill storm: %d kills, %d resumed runs, %d finished renders all bit-identical, "
-                "committed samples lost: %d\n",
-                kills, resumes, renders, worst_lost_committed);
+                "committed samples lost: %d, completed increments lost: worst %d, mean %.2f "
+                "per resume (plus the increment in progress)\n",
+                kills, resumes, renders, worst_lost_committed, worst_lost_completed,
+                resumes ? double(lost_completed_sum) / resumes : 0.0);
 }
 
 TEST(CkrenderCheckpoint, S24TimeSlicesEndBitIdentical)
