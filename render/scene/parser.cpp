@@ -37,8 +37,10 @@ ParseResult parse_rib_file(const std::string& path, const ParseOptions& options)
     std::string data;
     std::string error;
     if (!detail::read_rib_bytes(path, data, error)) {
+        // A gzip stream cut mid-member leaves the text decompressed so far in
+        // `data`: point at its end, where the file was cut.
         result.diagnostics.push_back(
-            {Diagnostic::Severity::Error, SourceLoc{path, 1, 1}, error});
+            {Diagnostic::Severity::Error, detail::end_of_text(path, data), error});
         return result;
     }
     detail::Parser parser(options, result);
@@ -57,8 +59,8 @@ ParseResult parse_rib_string(std::string_view text, const std::string& name,
         std::string plain;
         std::string error;
         if (!detail::gunzip_bytes(data, plain, error)) {
-            result.diagnostics.push_back(
-                {Diagnostic::Severity::Error, SourceLoc{name, 1, 1}, name + ": " + error});
+            result.diagnostics.push_back({Diagnostic::Severity::Error,
+                                          detail::end_of_text(name, plain), name + ": " + error});
             return result;
         }
         data = std::move(plain);

@@ -133,10 +133,22 @@ bool gunzip_bytes(std::string_view in, std::string& out, std::string& error)
     inflateEnd(&zs);
     if (!member_done) {
         error = "gzip stream is truncated (cut mid-member after " + std::to_string(in.size()) +
-                " compressed bytes)";
+                " compressed bytes; the text decompressed so far ends here)";
         return false;
     }
     return true;
+}
+
+SourceLoc end_of_text(const std::string& file, std::string_view text)
+{
+    int line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+    return SourceLoc{file, line, static_cast<int>(text.size() - line_start) + 1};
 }
 
 bool read_rib_bytes(const std::string& path, std::string& out, std::string& error)

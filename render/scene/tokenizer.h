@@ -26,6 +26,10 @@ bool read_rib_bytes(const std::string& path, std::string& out, std::string& erro
 /// corrupt or truncated data, or when the output would exceed kMaxInputBytes.
 bool gunzip_bytes(std::string_view in, std::string& out, std::string& error);
 
+/// The line and column just past the end of `text` (1-based), for errors
+/// about input that stops early, such as a gzip stream cut mid-member.
+SourceLoc end_of_text(const std::string& file, std::string_view text);
+
 /// True when `data` starts with the gzip magic bytes 1F 8B.
 bool is_gzip(std::string_view data);
 
