@@ -46,11 +46,40 @@ Status fsync_dir(const std::string& dir)
     return {};
 }
 
+// Our FILE* as OIIO's proxy, remembering why the first short write fell short:
+// when the disk fills in the middle of an image (larger than the stdio buffer),
+// OIIO fails with "File output failed." and the errno is lost by the time it
+// returns, so the caller could not say "No space left on device".
+class WriteFile : public OIIO::Filesystem::IOFile {
+public:
+    explicit WriteFile(FILE* fp) : IOFile(fp, OIIO::Filesystem::IOProxy::Write) {}
+    size_t write(const void* buf, size_t size) override
+    {
+        errno = 0;
+        return note(IOFile::write(buf, size), size);
+    }
+    size_t pwrite(const void* buf, size_t size, int64_t offset) override
+    {
+        errno = 0;
+        return note(IOFile::pwrite(buf, size, offset), size);
+    }
+    int error_number() const { return m_errno; }
+
+private:
+    size_t note(size_t done, size_t wanted)
+    {
+        if (done != wanted && m_errno == 0)
+            m_errno = errno != 0 ? errno : EIO;
+        return done;
+    }
+    int m_errno = 0;
+};
+
 // Hands our FILE* to OIIO. OIIO's close() reports success even when the disk
 // filled up, so the caller checks the stream itself afterwards.
 bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, std::string& error)
 {
-    OIIO::Filesystem::IOFile proxy(fp, OIIO::Filesystem::IOProxy::Write);  // we keep ownership of fp
+    WriteFile proxy(fp);  // we keep ownership of fp
     // Create by format name: "x.exr.part" would make OIIO look for a "part" plugin.
     auto out = OIIO::ImageOutput::create(image.format_name, &proxy);
     if (!out) {
@@ -66,7 +95,8 @@ bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, 
     bool good = out->open(part, image.spec) &&
                 out->write_image(OIIO::TypeFloat, image.pixels) && out->close();
     if (!good)
-        error = out->geterror();
+        error = proxy.error_number() != 0 ? "write failed: " + errno_text(proxy.error_number())
+                                          : out->geterror();
     return good;
 }
 

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <random>
 
 #include <unistd.h>
@@ -387,9 +388,13 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
     if (!status) {
         m_failed_writes.fetch_add(1);
+        // Say what is left: nothing when none was written yet or its directory vanished.
+        std::error_code ec;
+        const bool kept = std::filesystem::exists(m_frame.displays.front().name, ec);
         log(prefix + "warning: checkpoint " + std::to_string(generation) +
             " was not written: " + status.message() +
-            "; the previous checkpoint is intact and the render goes on");
+            (kept ? "; the previous checkpoint is intact" : "; no previous checkpoint is on disk") +
+            " and the render goes on");
         return;
     }
     m_committed.fetch_add(1);
