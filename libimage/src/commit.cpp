@@ -111,9 +111,21 @@ Status write_part(const std::string& part, const ImageWrite& image)
 {
     if (int injected = fault::error_number(fault::hit("part.open")))
         return {ErrorCode::Io, part + ": cannot create: " + errno_text(injected)};
-    FILE* fp = std::fopen(part.c_str(), "wb");
-    if (!fp)
+    // A leftover .part is garbage by now; unlink it rather than open it, so a
+    // symbolic link planted under that name is removed, never written through,
+    // and O_EXCL | O_NOFOLLOW create a fresh file of our own.
+    if (::unlink(part.c_str()) != 0 && errno != ENOENT)
+        return {ErrorCode::Io, part + ": cannot replace the old temporary file: " + errno_text(errno)};
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
         return {ErrorCode::Io, part + ": cannot create: " + errno_text(errno)};
+    FILE* fp = ::fdopen(fd, "wb");
+    if (!fp) {
+        const int err = errno;
+        ::close(fd);
+        std::remove(part.c_str());
+        return {ErrorCode::Io, part + ": cannot create: " + errno_text(err)};
+    }
 
     std::string error;
     bool good = false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace ck::scene::detail {
@@ -213,6 +214,26 @@ void Parser::rq_display(Request& req)
     if (d.name.empty()) {
         m_rep.error(req.arg_loc(0), "Display: empty output name");
         return;
+    }
+    // The name is used as a path as it is: no byte the C library would cut it
+    // at or a terminal would act on, and it must name a file, not a directory.
+    for (std::size_t k = 0; k < d.name.size(); ++k) {
+        const unsigned char c = static_cast<unsigned char>(d.name[k]);
+        if (c < 0x20 || c == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", c);
+            m_rep.error(req.arg_loc(0), "Display: output name contains the control byte " +
+                                            std::string(hex) + " at offset " + std::to_string(k));
+            return;
+        }
+    }
+    {
+        const std::string base = d.name.substr(d.name.find_last_of('/') + 1);
+        if (base.empty() || base == "." || base == "..") {
+            m_rep.error(req.arg_loc(0),
+                        "Display \"" + d.name + "\": names a directory, not an image file");
+            return;
+        }
     }
 
     // Format from the type, or from the extension for file-like types.

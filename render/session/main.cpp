@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,10 @@ int run(const Options& options)
             print_line("ckrender: error: " + config.status().message());
             return exit_code(options.checkpoint.empty() ? ExitCode::BadScene : ExitCode::Usage);
         }
+        if (ck::Status s = ck::render::check_display_names(frame); !s) {
+            print_line("ckrender: error: " + s.message());
+            return exit_code(ExitCode::BadScene);
+        }
         if (ck::Status s = ck::render::check_outputs_writable(frame); !s) {
             print_line("ckrender: error: " + s.message());
             return exit_code(ExitCode::Io);
@@ -161,10 +166,13 @@ int run(const Options& options)
     }
 
     // One render per output: refuse while another ckrender holds any of them.
+    // Frames may write the same file one after the other: lock each file once.
     std::vector<std::string> outputs;
+    std::set<std::string> locked;
     for (const ck::scene::Frame* frame : frames)
         for (const ck::scene::Display& d : frame->displays)
-            outputs.push_back(d.name);
+            if (locked.insert(ck::render::output_identity(d.name)).second)
+                outputs.push_back(d.name);
     auto lock = ck::OutputLock::acquire(outputs);
     if (!lock) {
         print_line("ckrender: error: " + lock.status().message());
@@ -179,6 +187,7 @@ int run(const Options& options)
     base.process_start = process_start;
     base.recover = options.recover != 0;
     base.renderer_id = renderer_id();
+    base.before_write = [&lock] { return lock->renew(); };
     base.log = [quiet = options.quiet](const std::string& line) {
         if (!quiet || line.find("warning") != std::string::npos)
             print_line("ckrender: " + line);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include <unistd.h>
 
@@ -70,6 +71,41 @@ std::vector<OutputImage> final_images(const scene::Frame& frame, const Film& fil
         images.push_back(std::move(image));
     }
     return images;
+}
+
+std::string output_identity(const std::string& display_name)
+{
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(display_name, ec);
+    std::filesystem::path p = std::filesystem::weakly_canonical(absolute, ec);
+    if (ec)
+        p = absolute.lexically_normal();
+    return p.string();
+}
+
+Status check_display_names(const scene::Frame& frame)
+{
+    std::map<std::string, const scene::Display*> files;  // identity -> display
+    for (const scene::Display& display : frame.displays) {
+        const std::string id = output_identity(display.name);
+        const std::string what = display.loc.str() + ": Display \"" + display.name + "\"";
+        std::error_code ec;
+        if (std::filesystem::is_directory(id, ec))
+            return {ErrorCode::InvalidArgument, what + " is a directory, not an image file"};
+        if (auto it = files.find(id); it != files.end())
+            return {ErrorCode::InvalidArgument, what + " writes the same file as the Display at " +
+                                                    it->second->loc.str()};
+        files.emplace(id, &display);
+    }
+    for (const auto& [id, display] : files) {
+        auto it = files.find(id + format::kPartSuffix);
+        if (it != files.end())
+            return {ErrorCode::InvalidArgument,
+                    it->second->loc.str() + ": Display \"" + it->second->name +
+                        "\" is the temporary file ckrender writes for the Display at " +
+                        display->loc.str() + "; rename one of them"};
+    }
+    return {};
 }
 
 Status check_outputs_writable(const scene::Frame& frame)
