@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ck {
@@ -42,6 +43,19 @@ struct flock byte_lock(short type, off_t offset)
     return fl;
 }
 
+// Locks the byte of `output` in the lock file open as `fd`; closes `fd` on failure.
+Status lock_byte(int fd, const std::string& file, const std::string& output)
+{
+    struct flock fl = byte_lock(F_WRLCK, lock_offset(output));
+    if (::fcntl(fd, F_OFD_SETLK, &fl) == 0)
+        return {};
+    const int err = errno;
+    ::close(fd);
+    if (err == EAGAIN || err == EACCES)
+        return {ErrorCode::InvalidArgument, output + " is being rendered by another ckrender process"};
+    return {ErrorCode::Io, file + ": cannot lock: " + std::strerror(err)};
+}
+
 }  // namespace
 
 OutputLock::~OutputLock()
@@ -49,26 +63,26 @@ OutputLock::~OutputLock()
     release();
 }
 
-OutputLock::OutputLock(OutputLock&& other) noexcept : m_fds(std::move(other.m_fds))
+OutputLock::OutputLock(OutputLock&& other) noexcept : m_held(std::move(other.m_held))
 {
-    other.m_fds.clear();
+    other.m_held.clear();
 }
 
 OutputLock& OutputLock::operator=(OutputLock&& other) noexcept
 {
     if (this != &other) {
         release();
-        m_fds = std::move(other.m_fds);
-        other.m_fds.clear();
+        m_held = std::move(other.m_held);
+        other.m_held.clear();
     }
     return *this;
 }
 
 void OutputLock::release()
 {
-    for (int fd : m_fds)
-        ::close(fd);  // closing the description drops its OFD locks
-    m_fds.clear();
+    for (const Held& held : m_held)
+        ::close(held.fd);  // closing the description drops its OFD locks
+    m_held.clear();
 }
 
 Result<OutputLock> OutputLock::acquire(const std::vector<std::string>& outputs)
@@ -80,18 +94,32 @@ Result<OutputLock> OutputLock::acquire(const std::vector<std::string>& outputs)
         if (fd < 0)
             return Status{ErrorCode::Io,
                           file + ": cannot open the output lock: " + std::strerror(errno)};
-        struct flock fl = byte_lock(F_WRLCK, lock_offset(output));
-        if (::fcntl(fd, F_OFD_SETLK, &fl) != 0) {
-            const int err = errno;
-            ::close(fd);
-            if (err == EAGAIN || err == EACCES)
-                return Status{ErrorCode::InvalidArgument,
-                              output + " is being rendered by another ckrender process"};
-            return Status{ErrorCode::Io, file + ": cannot lock: " + std::strerror(err)};
-        }
-        lock.m_fds.push_back(fd);
+        if (Status s = lock_byte(fd, file, output); !s)
+            return s;
+        lock.m_held.push_back({fd, output});
     }
     return lock;
+}
+
+Status OutputLock::renew()
+{
+    for (Held& held : m_held) {
+        const std::string file = lock_file_for(held.output);
+        const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            continue;  // no directory to lock in: the write fails and says so
+        struct stat now = {}, was = {};
+        if (::fstat(fd, &now) == 0 && ::fstat(held.fd, &was) == 0 && now.st_dev == was.st_dev &&
+            now.st_ino == was.st_ino) {
+            ::close(fd);  // still the file we hold the lock on
+            continue;
+        }
+        if (Status s = lock_byte(fd, file, held.output); !s)
+            return s;
+        ::close(held.fd);
+        held.fd = fd;
+    }
+    return {};
 }
 
 bool output_in_use(const std::string& output)

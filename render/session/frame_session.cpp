@@ -352,6 +352,12 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
     CheckpointHeader base = make_header(reason, format::kStateCheckpoint);
     const uint64_t generation = base.generation;
     const int min_samples = int(m_film.min_weight());
+    if (m_options.before_write) {
+        if (Status s = m_options.before_write(); !s) {
+            after_commit(s, generation, reason, min_samples, 0.0);
+            return s;
+        }
+    }
     std::vector<float> snapshot = m_film.data();  // all that the render threads pay for (B4)
 
     Status status;
@@ -428,6 +434,10 @@ Status FrameSession::write_final()
 {
     if (m_writer)
         m_writer->wait_idle();
+    if (m_options.before_write) {
+        if (Status s = m_options.before_write(); !s)
+            return s;
+    }
     if (m_options.checkpoint.asfinal && m_can_checkpoint) {
         // S14: the final image is just another checkpoint, marked asfinal.
         CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);

@@ -52,6 +52,10 @@ struct RenderOptions {
     CheckpointConfig checkpoint;
     bool recover = false;  ///< -recover 1 (S22).
     std::string renderer_id = "ckrender";  ///< Version, Embree and ISA, for ck:renderer.
+    /// Runs on the render loop's thread before each checkpoint and final write;
+    /// a failure is that write's failure. ckrender renews its output locks here
+    /// (OutputLock::renew), in case the output directory vanished and came back.
+    std::function<Status()> before_write;
 };
 
 struct FrameStats {

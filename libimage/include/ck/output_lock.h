@@ -34,11 +34,24 @@ public:
     /// cannot be created.
     static Result<OutputLock> acquire(const std::vector<std::string>& outputs);
 
+    /// Locks again every output whose lock file was replaced since it was
+    /// locked: its directory vanished and came back, and the new directory's
+    /// lock file is not the one held. Call before each write, so the render
+    /// keeps its outputs to itself in the new directory. An output whose
+    /// directory is missing (or unwritable) is skipped: its write fails and
+    /// says so. Returns ErrorCode::InvalidArgument naming the output when
+    /// another process has locked it in the meantime.
+    Status renew();
+
     /// Releases every lock (also done by the destructor and by process death).
     void release();
 
 private:
-    std::vector<int> m_fds;
+    struct Held {
+        int fd = -1;
+        std::string output;  ///< The output path, as acquire() got it.
+    };
+    std::vector<Held> m_held;
 };
 
 /// True when a live process holds the lock for `output` (false when nobody
