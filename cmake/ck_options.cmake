@@ -24,6 +24,12 @@ if(CK_SANITIZE)
   add_link_options(-fsanitize=${CK_SANITIZE})
 endif()
 
+# A fuzzer is blind to code without coverage instrumentation: give it to every
+# library (the fuzz targets themselves add -fsanitize=fuzzer for the driver).
+if(CK_BUILD_FUZZERS)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # ck_add_tool(NAME SOURCES...): one executable in build/bin with our settings.
 function(ck_add_executable name)
   add_executable(${name} ${ARGN})

@@ -54,7 +54,7 @@ for step in "${steps[@]}"; do
     (cd "$here/build-tsan" &&
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions="$here/scripts/tsan.supp" \
       ctest --output-on-failure -j"$jobs" --timeout 900 \
-        -R '^(Resume|Recovery|RecoveryRefusal|PostCheckpointCommand|Checkpointing|CkrenderCheckpoint|WriteErrors|CommitSteps)')
+        -R '^(Resume|Recovery|RecoveryRefusal|PostCheckpointCommand|Checkpointing|CkrenderCheckpoint|WriteErrors|CommitSteps|DiskFault)')
     ;;
   fuzz)
     CC=clang CXX=clang++ cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -66,11 +66,11 @@ for step in "${steps[@]}"; do
     if [ -d "$here/../shared/corpus/rib" ]; then
       find "$here/../shared/corpus/rib" -name '*.rib' -exec cp {} "$corpus"/ \;
     fi
-    cp "$here"/fuzz/seeds/* "$corpus"/ 2>/dev/null || true
+    cp "$here"/tests/cli/damaged-rib/* "$corpus"/
     # -rss_limit_mb and -timeout turn unbounded memory and hangs into failures.
     (cd "$corpus" && ASAN_OPTIONS=detect_leaks=1 "$here/build-fuzz/bin/ck_rib_fuzzer" \
       -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
-      -print_final_stats=1 "$corpus")
+      -dict="$here/fuzz/rib.dict" -print_final_stats=1 "$corpus")
     ;;
   *) echo "sanitize.sh: unknown step $step" >&2; exit 2 ;;
   esac
