@@ -36,6 +36,8 @@ public:
     void signal(int signo);
     /// True while the child has not exited.
     bool running();
+    /// The child's process id (-1 when fork failed).
+    int pid() const { return m_pid; }
     /// What the child has written to stderr so far.
     std::string peek_err() const;
     /// Waits up to `timeout_seconds` (then SIGKILLs) and returns the result.

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,37 @@ TEST(OutputLock, SecondAcquireIsRefusedUntilRelease)
     first->release();
     EXPECT_FALSE(ck::output_in_use(a));
     EXPECT_TRUE(ck::OutputLock::acquire({a, b}).is_ok());
+}
+
+TEST(OutputLock, RenewLocksAgainInADirectoryThatVanishedAndCameBack)
+{
+    ck::test::TempDir dir;
+    const std::filesystem::path out = dir.path() / "out";
+    std::filesystem::create_directory(out);
+    const std::string a = (out / "a.exr").string();
+    auto held = ck::OutputLock::acquire({a});
+    ASSERT_TRUE(held.is_ok()) << held.status().message();
+    EXPECT_TRUE(held->renew().is_ok()) << "nothing changed: nothing to do";
+    EXPECT_TRUE(ck::output_in_use(a));
+
+    std::filesystem::remove_all(out);
+    EXPECT_TRUE(held->renew().is_ok()) << "no directory: nothing to lock, no error";
+    std::filesystem::create_directory(out);
+    EXPECT_FALSE(ck::output_in_use(a)) << "the held lock is on the removed file";
+    ASSERT_TRUE(held->renew().is_ok());
+    EXPECT_TRUE(ck::output_in_use(a));
+    EXPECT_FALSE(ck::OutputLock::acquire({a}).is_ok());
+
+    // Someone else locked the new directory's file first: renew says who.
+    std::filesystem::remove_all(out);
+    std::filesystem::create_directory(out);
+    auto other = ck::OutputLock::acquire({a});
+    ASSERT_TRUE(other.is_ok());
+    ck::Status s = held->renew();
+    EXPECT_EQ(s.code(), ck::ErrorCode::InvalidArgument);
+    EXPECT_NE(s.message().find("a.exr is being rendered by another ckrender process"),
+              std::string::npos)
+        << s.message();
 }
 
 TEST(OutputLock, DiesWithItsProcess)
