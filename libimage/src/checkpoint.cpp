@@ -3,8 +3,10 @@
 #include <ck/checkpoint.h>
 
 #include <ck/checkpoint_format.h>
+#include <ck/safe_read.h>
 
 #include <OpenEXR/ImfInputFile.h>
+#include <OpenEXR/openexr.h>
 #include <OpenImageIO/hash.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <new>
 #include <numeric>
+#include <string_view>
 
 namespace ck {
 
@@ -50,6 +53,37 @@ void set_double(OIIO::ImageSpec& spec, const char* key, double value)
 {
     spec.attribute(key, OIIO::TypeDesc::DOUBLE, &value);
 }
+
+// One record of the header hash text: KEY=LENGTH:VALUE\n (LENGTH in bytes, so a
+// value may hold any byte, '\n' and '=' included, without ambiguity).
+void put_record(std::string& out, const char* key, const std::string& value)
+{
+    out += key;
+    out += '=';
+    out += std::to_string(value.size());
+    out += ':';
+    out += value;
+    out += '\n';
+}
+
+// Floating-point values by their bits, so that the hash sees exactly what is stored.
+std::string float_bits(float v)
+{
+    uint32_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08" PRIx32, bits);
+    return buf;
+}
+
+std::string double_bits(double v)
+{
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return hex64(bits);
+}
+
+constexpr uint64_t kHeaderHashSeed = 0x636b68656164ULL;  // "ckhead"
 
 // Reads a typed attribute strictly: it must exist with exactly this type.
 class StrictReader {
@@ -113,6 +147,46 @@ private:
     std::string m_error;
 };
 
+// A ~w channel or any ck: key: what a final image never has (ckstrip removes
+// both), so a file with either but without ck:state is a damaged checkpoint.
+bool has_checkpoint_traces(const OIIO::ImageSpec& spec)
+{
+    if (spec.channelindex(format::kWeightChannel) >= 0)
+        return true;
+    const std::string_view state = format::kKeyState;
+    const std::string_view ns = state.substr(0, state.find(':') + 1);  // "ck:"
+    for (const OIIO::ParamValue& p : spec.extra_attribs)
+        if (p.name().string().compare(0, ns.size(), ns) == 0)
+            return true;
+    return false;
+}
+
+// OpenEXRCore reports some header damage through its error handler and still
+// returns success (an attribute whose size runs past the file is skipped).
+thread_local std::string t_header_error;
+
+void note_header_error(exr_const_context_t, exr_result_t code, const char* message)
+{
+    if (t_header_error.empty())
+        t_header_error = message ? message : exr_get_default_error_message(code);
+}
+
+// The first error OpenEXRCore reports while parsing the header of `path`,
+// including those it recovers from; "" when the header parses cleanly.
+std::string exr_header_error(const std::string& path)
+{
+    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
+    init.error_handler_fn = note_header_error;
+    t_header_error.clear();
+    exr_context_t ctxt = nullptr;
+    const exr_result_t rv = exr_start_read(&ctxt, path.c_str(), &init);
+    if (rv == EXR_ERR_SUCCESS)
+        exr_finish(&ctxt);
+    else if (t_header_error.empty())
+        t_header_error = exr_get_default_error_message(rv);
+    return t_header_error;
+}
+
 }  // namespace
 
 bool has_checkpoint_state(const OIIO::ImageSpec& spec)
@@ -143,6 +217,47 @@ void set_checkpoint_attributes(OIIO::ImageSpec& spec, const CheckpointHeader& h)
     spec.attribute(format::kKeySeed, u64_text(h.seed));
     spec.attribute(format::kKeyRenderer, h.renderer);
     spec.attribute(format::kKeyStateHash, hex64(h.state_hash));
+    spec.attribute(format::kKeyHeaderHash, hex64(header_hash(spec, h)));
+}
+
+std::string header_hash_text(const OIIO::ImageSpec& spec, const CheckpointHeader& h)
+{
+    std::string t;
+    t.reserve(1024 + h.history.size() + h.fingerprint_parts.size());
+    put_record(t, format::kKeyFormatVersion, std::to_string(h.format_version));
+    put_record(t, format::kKeyState, h.state);
+    put_record(t, format::kKeyRenderId, h.render_id);
+    put_record(t, format::kKeyGeneration, u64_text(h.generation));
+    put_record(t, format::kKeyFrame, std::to_string(h.frame));
+    put_record(t, format::kKeyDisplayIndex, std::to_string(h.display_index));
+    put_record(t, format::kKeyDisplayCount, std::to_string(h.display_count));
+    put_record(t, format::kKeyDisplayName, h.display_name);
+    put_record(t, format::kKeyMode, h.mode);
+    put_record(t, format::kKeyTargetSamples, std::to_string(h.target_samples));
+    put_record(t, format::kKeySamplesDone, u64_text(h.samples_done));
+    put_record(t, format::kKeyMinSamples, std::to_string(h.min_samples));
+    put_record(t, format::kKeyFingerprint, h.fingerprint);
+    put_record(t, format::kKeyFingerprintParts, h.fingerprint_parts);
+    put_record(t, format::kKeyReason, h.reason);
+    put_record(t, format::kCheckpointElapsed, float_bits(h.checkpoint_elapsed));
+    put_record(t, format::kKeyTotalElapsed, double_bits(h.total_elapsed));
+    put_record(t, format::kKeyHistory, h.history);
+    put_record(t, format::kKeySeed, u64_text(h.seed));
+    put_record(t, format::kKeyRenderer, h.renderer);
+    put_record(t, format::kKeyStateHash, hex64(h.state_hash));
+    put_record(t, "dataWindow",
+               std::to_string(spec.x) + "," + std::to_string(spec.y) + "," +
+                   std::to_string(spec.width) + "," + std::to_string(spec.height));
+    put_record(t, "displayWindow",
+               std::to_string(spec.full_x) + "," + std::to_string(spec.full_y) + "," +
+                   std::to_string(spec.full_width) + "," + std::to_string(spec.full_height));
+    return t;
+}
+
+uint64_t header_hash(const OIIO::ImageSpec& spec, const CheckpointHeader& h)
+{
+    const std::string text = header_hash_text(spec, h);
+    return OIIO::xxhash::XXH64(text.data(), text.size(), kHeaderHashSeed);
 }
 
 Result<CheckpointHeader> get_checkpoint_attributes(const OIIO::ImageSpec& spec)
@@ -182,6 +297,23 @@ Result<CheckpointHeader> get_checkpoint_attributes(const OIIO::ImageSpec& spec)
         return Status{ErrorCode::Corrupt, std::string("attribute \"") + format::kKeySeed +
                                               "\" out of range"};
     h.seed = uint32_t(seed);
+
+    // The header hash: every value above and the windows, as read (B2, S22: a
+    // flipped header value must not be trusted by recovery). Version 1 files
+    // predate it; from version 2 it is required; whenever present it is checked.
+    if (spec.find_attribute(format::kKeyHeaderHash) != nullptr) {
+        uint64_t stored = 0;
+        if (!r.u64(format::kKeyHeaderHash, stored, 16))
+            return Status{ErrorCode::Corrupt, r.error()};
+        if (stored != header_hash(spec, h))
+            return Status{ErrorCode::Corrupt, std::string("checkpoint header does not match ") +
+                                                  format::kKeyHeaderHash + " (damaged or altered)"};
+    } else if (h.format_version >= format::kFirstVersionWithHeaderHash) {
+        return Status{ErrorCode::Corrupt, std::string("attribute \"") + format::kKeyHeaderHash +
+                                              "\" missing (required from format version " +
+                                              std::to_string(format::kFirstVersionWithHeaderHash) +
+                                              ")"};
+    }
 
     // Values that must make sense together.
     if (h.state != format::kStateCheckpoint && h.state != format::kStateAsFinal)
@@ -243,6 +375,16 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
     if (!has_exr_magic(path))
         return fail(ErrorCode::Corrupt, "not an OpenEXR file");
 
+    // OpenEXRCore first: it checks every header attribute against the file
+    // size, and check_image_structure() the chunk table and the pixel count.
+    // The C++ reader below does neither: one flipped bit in a string
+    // attribute's size made it allocate and clear up to 2 GiB before failing
+    // (found by tests/unit/image/checkpoint_corruption_test.cpp).
+    if (const std::string why = exr_header_error(path); !why.empty())
+        return fail(ErrorCode::Corrupt, "damaged OpenEXR header: " + why);
+    if (auto structure = check_image_structure(path, 0); !structure)
+        return fail(structure.status().code(), structure.status().message());
+
     try {
         // Cheap completeness test first: a file killed mid-write has missing chunks.
         {
@@ -261,6 +403,11 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
             return fail(ErrorCode::Unsupported, "deep image, not a flat checkpoint");
 
         auto header = get_checkpoint_attributes(spec);
+        if (!header && header.status().code() == ErrorCode::NotFound && has_checkpoint_traces(spec))
+            return fail(ErrorCode::Corrupt,
+                        std::string("damaged checkpoint: no ") + format::kKeyState +
+                            " attribute, but a " + format::kWeightChannel +
+                            " channel or other ck: metadata (not a finished image)");
         if (!header)
             return fail(header.status().code(), header.status().message());
 

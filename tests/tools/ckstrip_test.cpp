@@ -122,7 +122,8 @@ TEST_F(CkstripTest, StripRemovesStateAndKeepsColourBitForBit)
     ProcessResult r = ckstrip({s_checkpoint, "-o", out});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
-    EXPECT_TRUE(contains(r.out, "stripped ~w and 21 checkpoint attributes")) << r.out;
+    // 21 ck: keys (ck:headerHash since format version 2) and checkpointElapsed.
+    EXPECT_TRUE(contains(r.out, "stripped ~w and 22 checkpoint attributes")) << r.out;
 
     const auto in = ck::test::read_channels(s_checkpoint, kColour);
     const auto got = ck::test::read_channels(out, kColour);

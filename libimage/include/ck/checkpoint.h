@@ -19,7 +19,7 @@ namespace ck {
 
 /// Everything a checkpoint file says about itself besides its pixels.
 struct CheckpointHeader {
-    int format_version = 0;
+    int format_version = 0;   ///< format::kFormatVersion when written (1 files are still read).
     std::string state;        ///< format::kStateCheckpoint or kStateAsFinal.
     std::string render_id;    ///< Same for every file and every checkpoint of one render.
     uint64_t generation = 0;  ///< 1 for the first checkpoint, +1 per commit.
@@ -42,13 +42,26 @@ struct CheckpointHeader {
     uint64_t state_hash = 0;        ///< XXH64 of the pixel state (see state_hash()).
 };
 
-/// Adds every ck: key and checkpointElapsed to `spec`.
+/// Adds every ck: key and checkpointElapsed to `spec`, and ck:headerHash
+/// (header_hash() of `header` and of spec's data and display windows, so call
+/// this once the windows are final). header.format_version is written as given.
 void set_checkpoint_attributes(OIIO::ImageSpec& spec, const CheckpointHeader& header);
 
 /// Reads the ck: keys back. Returns ErrorCode::NotFound when the spec has no
 /// ck:state (not a checkpoint), ErrorCode::Corrupt naming the first key that is
-/// missing or malformed, ErrorCode::Unsupported for a newer format version.
+/// missing or malformed, or when ck:headerHash does not match the header read
+/// (required from format version 2; checked whenever present),
+/// ErrorCode::Unsupported for a newer format version.
 Result<CheckpointHeader> get_checkpoint_attributes(const OIIO::ImageSpec& spec);
+
+/// The canonical serialisation that ck:headerHash covers: every field of
+/// `header` (ck:stateHash included, format_version as given) and spec's data
+/// and display windows, one record `KEY=LENGTH:VALUE` plus a newline each, in a
+/// fixed order (docs/checkpoint-format.md, "The header hash").
+std::string header_hash_text(const OIIO::ImageSpec& spec, const CheckpointHeader& header);
+
+/// XXH64 of header_hash_text() (seed "ckhead"): what ck:headerHash stores.
+uint64_t header_hash(const OIIO::ImageSpec& spec, const CheckpointHeader& header);
 
 /// True when `spec` carries ck:state (a checkpoint or an asfinal checkpoint).
 bool has_checkpoint_state(const OIIO::ImageSpec& spec);

@@ -27,7 +27,11 @@ inline constexpr const char* kTiffFormat = "tiff";
 inline constexpr const char* kSoftwareAttr = "Software";
 
 /// Version of the checkpoint layout below. A reader refuses newer versions.
-inline constexpr int kFormatVersion = 1;
+/// 2: adds ck:headerHash (required). 1: no ck:headerHash; still read, with only
+/// the pixels protected by ck:stateHash (docs/checkpoint-format.md).
+inline constexpr int kFormatVersion = 2;
+/// The first version whose files must carry ck:headerHash.
+inline constexpr int kFirstVersionWithHeaderHash = 2;
 
 // ck: metadata, written on every checkpoint image (docs/checkpoint-format.md).
 // Counters that can pass 2^31 are decimal strings: OIIO drops 64-bit ints.
@@ -51,6 +55,7 @@ inline constexpr const char* kKeyHistory = "ck:history";                  ///< s
 inline constexpr const char* kKeySeed = "ck:seed";                        ///< string, decimal u32
 inline constexpr const char* kKeyRenderer = "ck:renderer";                ///< string: version, Embree, ISA
 inline constexpr const char* kKeyStateHash = "ck:stateHash";              ///< string, 16 hex digits
+inline constexpr const char* kKeyHeaderHash = "ck:headerHash";            ///< string, 16 hex digits (v2)
 
 inline constexpr const char* kStateCheckpoint = "checkpoint";  ///< resumable, not finished
 inline constexpr const char* kStateAsFinal = "asfinal";        ///< finished, kept resumable (S14)
