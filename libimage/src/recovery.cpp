@@ -4,6 +4,7 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/safe_read.h>
 
 #include <filesystem>
 #include <map>
@@ -42,6 +43,25 @@ float weight_at(const CheckpointImage& image, size_t pixel)
 {
     const size_t nch = image.channel_names.size();
     return image.pixels[pixel * nch + nch - 1];
+}
+
+// True when `part` is a complete final image (no checkpoint state) of the
+// expected window with `colour_channels` channels: what the final write of
+// a frame leaves in a `.part`, fsynced before any rename (B2).
+bool is_complete_final(const std::string& part, const ExpectedFrame& e, size_t colour_channels)
+{
+    auto structure = check_image_structure(part, 0);
+    if (!structure)
+        return false;
+    auto in = open_image(part, structure->format);
+    if (!in)
+        return false;
+    const OIIO::ImageSpec spec = (*in)->spec();
+    if (has_checkpoint_state(spec) || spec.nchannels != int(colour_channels) || spec.x != e.x ||
+        spec.y != e.y || spec.width != e.width || spec.height != e.height ||
+        spec.full_width != e.full_width || spec.full_height != e.full_height)
+        return false;
+    return read_subimage(**in, 0, 0).is_ok();
 }
 
 }  // namespace
@@ -136,6 +156,39 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
     const std::string render_id = newest->render_id;
     const uint64_t generation = newest->generation;
 
+    // 2b. A crash between the renames of the final write (B2, found by the
+    //     fault sweep): some displays are finals already, the others are still
+    //     the newest checkpoint with their complete final in the `.part`.
+    //     Renaming those finishes the frame; nothing needs rendering again.
+    {
+        std::vector<size_t> done, pending;
+        for (size_t i = 0; i < files.size(); ++i) {
+            const DisplayFiles& f = files[i];
+            if (!f.committed && f.exists && f.error_verdict == RecoveryVerdict::Finished)
+                done.push_back(i);
+            else if (f.committed && f.committed->header.render_id == render_id &&
+                     f.committed->header.generation == generation &&
+                     is_complete_final(part_path(expected.displays[i].path), expected,
+                                       expected.displays[i].channels.size() - 1))
+                pending.push_back(i);
+        }
+        if (!done.empty() && !pending.empty() && done.size() + pending.size() == files.size()) {
+            if (newest->fingerprint != expected.fingerprint)
+                return fail(RecoveryVerdict::FingerprintMismatch,
+                            "scene fingerprint mismatch (a final write was interrupted)");
+            check.header = *newest;
+            check.has_header = true;
+            check.verdict = RecoveryVerdict::Finished;
+            check.roll_forward = pending;
+            std::string names;
+            for (size_t i : pending)
+                names += (names.empty() ? "" : ", ") + expected.displays[i].path;
+            check.message = "finished, but killed between the renames of its final write: "
+                            "-recover 1 renames the final of " + names + " into place";
+            return check;
+        }
+    }
+
     // 3. Every display at that render id and generation: committed, or as a
     //    verified .part left by a crash between renames (roll forward).
     std::vector<CheckpointImage*> chosen(files.size(), nullptr);
@@ -228,6 +281,7 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
 
 Status complete_interrupted_commit(const RecoveryCheck& check, const ExpectedFrame& expected)
 {
+    // Resumable: the newest checkpoint's .part files; Finished: the finals'.
     std::vector<std::string> finals;
     for (size_t i : check.roll_forward)
         finals.push_back(expected.displays[i].path);

@@ -113,6 +113,18 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     Recovery r;
     const ExpectedFrame expected = expected_frame(frame, fingerprint, target_samples, film);
     const RecoveryCheck check = check_recovery(expected);
+    if (check.verdict == RecoveryVerdict::Finished && !check.roll_forward.empty()) {
+        if (Status s = complete_interrupted_commit(check, expected); !s) {
+            r.message = "cannot complete the interrupted final write: " + s.message();
+            return r;
+        }
+        for (size_t i : check.roll_forward)
+            r.repaired.push_back(frame.displays[i].name);
+        r.completed_final = true;
+        r.header = check.header;
+        r.message = "the frame was finished; its interrupted final write is now complete";
+        return r;
+    }
     if (check.verdict != RecoveryVerdict::Resumable) {
         r.message = check.message;
         return r;

@@ -48,6 +48,9 @@ ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint
 /// What -recover 1 found for a frame.
 struct Recovery {
     bool resumed = false;
+    /// The frame was finished but killed between the renames of its final
+    /// write; the finals were renamed into place and nothing is left to render.
+    bool completed_final = false;
     /// One line: what was resumed, or which rule failed (S22, B3).
     std::string message;
     CheckpointHeader header;  ///< The recovered set's header (display 0), when resumed.

@@ -161,7 +161,12 @@ void FrameSession::recover()
             log(prefix + "recover: starting from scratch: outputs cannot hold a checkpoint");
         } else {
             Recovery r = recover_frame(m_frame, m_fingerprint, m_target, m_film);
-            if (r.resumed) {
+            if (r.completed_final) {
+                for (const std::string& name : r.repaired)
+                    log(prefix + "recover: completed the interrupted final write of " + name);
+                log(prefix + "recover: " + r.message);
+                m_already_done = true;
+            } else if (r.resumed) {
                 m_render_id = r.header.render_id;
                 m_generation = r.header.generation;
                 m_total_before = r.header.total_elapsed;
@@ -483,6 +488,8 @@ void FrameSession::report_timing(bool finished)
 
 FrameOutcome FrameSession::run(Status& status)
 {
+    if (m_already_done)
+        return FrameOutcome::AlreadyDone;
     const auto start = Clock::now();
     const double samples_before = m_film.total_weight();
     // Time to the first new sample: start-up, scene build and any recovery.

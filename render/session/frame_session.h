@@ -75,6 +75,7 @@ enum class FrameOutcome {
     Stopped,      ///< The stop flag (no checkpoint).
     Aborted,      ///< A checkpoint-and-exit signal, but the outputs cannot hold a checkpoint.
     Failed,       ///< An image could not be written; see the status.
+    AlreadyDone,  ///< -recover 1 found the frame finished and completed its final write.
 };
 
 class FrameSession {
@@ -148,6 +149,7 @@ private:
     // synchronous write first waits for the writer thread to be idle).
     double m_write_seconds = 0;
     bool m_cost_warned = false;
+    bool m_already_done = false;  // recover() completed an interrupted final write
     bool m_busy_warned = false;  // S8: "still being written" said once per frame
 };
 

@@ -217,6 +217,10 @@ int run(const Options& options)
                 for (const ck::scene::Display& d : frame.displays)
                     print_line(prefix + "wrote " + d.name);
             break;
+        case FrameOutcome::AlreadyDone:
+            if (!options.quiet)
+                print_line(prefix + "already finished; nothing to render");
+            break;
         case FrameOutcome::ExitAt:
             any_exit_at = true;
             print_line(prefix + "exit-at reached; checkpoint written, resume with -recover 1");

@@ -7,75 +7,19 @@
 // at most one interval) and finish bit-identical. Injected write errors
 // (ENOSPC, EIO): the render says so, keeps going and retries; a final image
 // that cannot be written exits 3 with the last good checkpoint intact.
-#include "../support/run_process.h"
-#include "../support/temp_dir.h"
+#include "two_display_scene.h"
 
 #include <ck/checkpoint.h>
 
-#include <gtest/gtest.h>
-
-#include <OpenImageIO/imagebuf.h>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace {
 
 namespace fs = std::filesystem;
 using ck::test::run_process;
 using ck::test::TempDir;
-
-const std::string kRenderer = CK_RENDERER_PATH;
-constexpr int kSamples = 8;
-
-// Two displays, so a commit has two renames; one checkpoint per increment.
-std::string scene(const std::string& a, const std::string& b)
-{
-    std::ostringstream rib;
-    rib << "Format 24 16 1\n"
-        << "Display \"" << a << "\" \"openexr\" \"rgba\"\n"
-        << "Display \"+" << b << "\" \"openexr\" \"rgb\"\n"
-        << "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [" << kSamples << "]\n"
-        << "Option \"checkpoint\" \"string interval\" [\"1i\"]\n"
-        << "Projection \"perspective\" \"fov\" [40]\n"
-        << "Translate 0 0 5\n"
-        << "WorldBegin\n"
-        << "  Light \"PxrDomeLight\" \"dome\" \"color lightColor\" [0.5 0.6 0.7]\n"
-        << "  Bxdf \"PxrDiffuse\" \"d\" \"color diffuseColor\" [0.7 0.5 0.3]\n"
-        << "  Sphere 1 -1 1 360\n"
-        << "WorldEnd\n";
-    return rib.str();
-}
-
-std::vector<float> pixels_of(const std::string& path)
-{
-    OIIO::ImageBuf buf(path);
-    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
-        ADD_FAILURE() << path << ": " << buf.geterror();
-        return {};
-    }
-    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
-    return v;
-}
-
-struct Reference {
-    std::vector<float> a, b;
-};
-
-Reference render_reference(const TempDir& dir)
-{
-    std::ofstream(dir.file("ref.rib")) << scene("ref_a.exr", "ref_b.exr");
-    auto r = run_process({kRenderer, "-q", "ref.rib"}, dir.path().string());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return {pixels_of(dir.file("ref_a.exr")), pixels_of(dir.file("ref_b.exr"))};
-}
-
-std::string inject(const std::string& spec)
-{
-    return "CKRENDER_FAULT_INJECT=" + spec;
-}
+using namespace ck::test;
 
 struct KillCase {
     const char* spec;       // CKRENDER_FAULT_INJECT
@@ -89,13 +33,13 @@ TEST_P(CrashAtCommitStep, RecoverResumesFromTheLastCommitAndEndsBitIdentical)
 {
     const KillCase c = GetParam();
     TempDir dir;
-    const Reference ref = render_reference(dir);
-    std::ofstream(dir.file("s.rib")) << scene("a.exr", "b.exr");
+    const TwoDisplayReference ref = render_two_display_reference(dir);
+    std::ofstream(dir.file("s.rib")) << two_display_scene("a.exr", "b.exr");
 
-    auto crashed = run_process({kRenderer, "s.rib"}, dir.path().string(), 120, {inject(c.spec)});
+    auto crashed = run_process({kRendererPath, "s.rib"}, dir.path().string(), 120, {fault_env(c.spec)});
     ASSERT_EQ(crashed.exit_code, 128 + 9) << c.spec << "\n" << crashed.err;
 
-    auto recovered = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
+    auto recovered = run_process({kRendererPath, "-recover", "1", "s.rib"}, dir.path().string());
     ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
     EXPECT_NE(recovered.err.find("recover: resuming render "), std::string::npos) << recovered.err;
     EXPECT_NE(recovered.err.find("from " + std::to_string(c.resume_from) + " samples per pixel"),
@@ -104,8 +48,8 @@ TEST_P(CrashAtCommitStep, RecoverResumesFromTheLastCommitAndEndsBitIdentical)
     EXPECT_EQ(recovered.err.find("completed the interrupted commit") != std::string::npos,
               c.rolled_forward)
         << recovered.err;
-    EXPECT_EQ(pixels_of(dir.file("a.exr")), ref.a);
-    EXPECT_EQ(pixels_of(dir.file("b.exr")), ref.b);
+    EXPECT_EQ(image_pixels(dir.file("a.exr")), ref.a);
+    EXPECT_EQ(image_pixels(dir.file("b.exr")), ref.b);
 }
 
 // Two files per commit, one commit per increment: commit k (k samples) hits
@@ -130,28 +74,28 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(WriteErrors, AFailedCheckpointIsReportedOnceAndTheRenderGoesOn)
 {
     TempDir dir;
-    const Reference ref = render_reference(dir);
-    std::ofstream(dir.file("s.rib")) << scene("a.exr", "b.exr");
+    const TwoDisplayReference ref = render_two_display_reference(dir);
+    std::ofstream(dir.file("s.rib")) << two_display_scene("a.exr", "b.exr");
     // The 5th part write (commit 3, display a) fails with ENOSPC.
-    auto r = run_process({kRenderer, "s.rib"}, dir.path().string(), 120,
-                         {inject("part.write@5:enospc")});
+    auto r = run_process({kRendererPath, "s.rib"}, dir.path().string(), 120,
+                         {fault_env("part.write@5:enospc")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("checkpoint 3 was not written"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("checkpoint 4 committed"), std::string::npos) << "retried at the next interval";
     EXPECT_FALSE(fs::exists(dir.file("a.exr.part")));
-    EXPECT_EQ(pixels_of(dir.file("a.exr")), ref.a);
-    EXPECT_EQ(pixels_of(dir.file("b.exr")), ref.b);
+    EXPECT_EQ(image_pixels(dir.file("a.exr")), ref.a);
+    EXPECT_EQ(image_pixels(dir.file("b.exr")), ref.b);
 }
 
 TEST(WriteErrors, AFinalThatCannotBeWrittenExitsThreeWithTheLastCheckpointIntact)
 {
     TempDir dir;
-    const Reference ref = render_reference(dir);
-    std::ofstream(dir.file("s.rib")) << scene("a.exr", "b.exr");
+    const TwoDisplayReference ref = render_two_display_reference(dir);
+    std::ofstream(dir.file("s.rib")) << two_display_scene("a.exr", "b.exr");
     // Every write from commit 3 on fails with EIO, the final images included.
-    auto r = run_process({kRenderer, "s.rib"}, dir.path().string(), 120,
-                         {inject("part.write@5+:eio")});
+    auto r = run_process({kRendererPath, "s.rib"}, dir.path().string(), 120,
+                         {fault_env("part.write@5+:eio")});
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("Input/output error"), std::string::npos) << r.err;
     auto a = ck::read_checkpoint(dir.file("a.exr"), {"R", "~w"});
@@ -159,11 +103,11 @@ TEST(WriteErrors, AFinalThatCannotBeWrittenExitsThreeWithTheLastCheckpointIntact
     EXPECT_EQ(a->header.generation, 2u);
     EXPECT_EQ(a->header.min_samples, 2);
 
-    auto recovered = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string());
+    auto recovered = run_process({kRendererPath, "-recover", "1", "s.rib"}, dir.path().string());
     ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
     EXPECT_NE(recovered.err.find("from 2 samples per pixel"), std::string::npos) << recovered.err;
-    EXPECT_EQ(pixels_of(dir.file("a.exr")), ref.a);
-    EXPECT_EQ(pixels_of(dir.file("b.exr")), ref.b);
+    EXPECT_EQ(image_pixels(dir.file("a.exr")), ref.a);
+    EXPECT_EQ(image_pixels(dir.file("b.exr")), ref.b);
 }
 
 }  // namespace

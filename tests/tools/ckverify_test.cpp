@@ -369,6 +369,37 @@ TEST(CkverifyAgreesWithCkrender, KilledBetweenTheRenamesOfACommit)
     EXPECT_NE(check.err.find("recover: resuming render"), std::string::npos) << check.err;
 }
 
+// Found by the fault sweep (tests/checkpoint/fault_sweep_test.cpp): a kill
+// between the two renames of the final write left a.exr final and b.exr a
+// checkpoint, and -recover 1 rendered the whole frame again.
+TEST(CkverifyAgreesWithCkrender, KilledBetweenTheRenamesOfTheFinalWrite)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"a.exr", "b.exr"}, 6));
+    ASSERT_EQ(render(dir, {"-checkpoint", ",2i"}).exit_code, 75);
+    // The resumed run writes no checkpoint: its renames are the final write's.
+    auto killed = run_process({kRenderer, "-t", "1", "-recover", "1", "s.rib"},
+                              dir.path().string(), 120,
+                              {"CKRENDER_FAULT_INJECT=commit.rename@2:kill"});
+    ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+    ASSERT_TRUE(fs::exists(dir.file("b.exr.part")));
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.exit_code, 0) << v.text;
+    EXPECT_EQ(v.outcome, "finished");
+    EXPECT_NE(v.message.find("killed between the renames of its final write"), std::string::npos)
+        << v.message;
+    EXPECT_NE(v.message.find("renames the final of b.exr into place"), std::string::npos)
+        << v.message;
+    auto r = render(dir, {"-recover", "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("recover: completed the interrupted final write of b.exr"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("sampling starts"), std::string::npos) << "rendered again:\n" << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("b.exr.part")));
+    EXPECT_EQ(verdict_of(dir).outcome, "finished");
+}
+
 TEST(CkverifyAgreesWithCkrender, KilledDuringACheckpointThePreviousOneIsIntact)
 {
     TempDir dir;

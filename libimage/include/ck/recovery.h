@@ -55,7 +55,9 @@ struct RecoveryCheck {
     std::vector<CheckpointImage> images;
     /// Displays whose committed file lags one generation behind the others and
     /// whose complete `.part` of the newest generation must be renamed into place
-    /// (a crash between two renames of a commit, B2).
+    /// (a crash between two renames of a commit, B2). With verdict Finished:
+    /// displays whose final image waits in its `.part` (a crash between the
+    /// renames of the final write); renaming them finishes the frame.
     std::vector<size_t> roll_forward;
     /// Every `.part` file found beside the displays (a writer was killed during a
     /// checkpoint; the committed files are what counts).
@@ -63,9 +65,9 @@ struct RecoveryCheck {
 };
 
 /// Reads every display's file (and any `.part` beside it) and applies the
-/// recovery rules in order: missing, finished image, damaged, mixed set,
-/// fingerprint, display set / frame / window, finished samples. Changes nothing
-/// on disk. Never throws.
+/// recovery rules in order: missing, finished image, damaged, interrupted
+/// final write, mixed set, fingerprint, display set / frame / window, finished
+/// samples. Changes nothing on disk. Never throws.
 RecoveryCheck check_recovery(const ExpectedFrame& expected);
 
 /// Renames the `.part` files named by check.roll_forward over their displays
