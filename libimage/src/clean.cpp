@@ -5,6 +5,7 @@
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
 #include <ck/output_lock.h>
+#include <ck/safe_read.h>
 
 #include <OpenImageIO/imageio.h>
 
@@ -114,9 +115,30 @@ std::string join(const std::string& dir, const std::string& name)
 
 // NAME.part of a multi-display checkpoint that is complete and newer than the
 // committed NAME: check_recovery() may roll it forward (B2), so it stays.
+// NAME.part that is a complete final image while NAME is still a checkpoint
+// of a multi-display set: the final write was killed between its renames, and
+// -recover 1 renames this final into place (B2), so it stays.
+std::string final_roll_forward_keep(const std::string& part, const std::string& output)
+{
+    auto committed = read_checkpoint(output, {format::kWeightChannel});
+    if (!committed || committed->header.display_count < 2)
+        return {};
+    auto structure = check_image_structure(part, 0);
+    if (!structure)
+        return {};
+    auto in = open_image(part, structure->format);
+    if (!in || has_checkpoint_state((*in)->spec()) || !read_subimage(**in, 0, 0))
+        return {};
+    return "the finished image of a final write killed between its renames (its output is "
+           "still a checkpoint): recovery renames it into place (B2); run ckrender -recover 1 "
+           "first";
+}
+
 std::string roll_forward_keep(const std::string& part, const std::string& output)
 {
     auto image = read_checkpoint(part, {format::kWeightChannel});
+    if (!image && image.status().code() == ErrorCode::NotFound)
+        return final_roll_forward_keep(part, output);
     if (!image || image->header.display_count < 2)
         return {};
     const CheckpointHeader& p = image->header;

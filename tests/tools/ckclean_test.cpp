@@ -250,6 +250,25 @@ TEST(Ckclean, KeepsAPartThatCompletesAnInterruptedCommit)
     EXPECT_NE(r.err.find("interrupted commit"), std::string::npos) << r.err;
 }
 
+TEST(Ckclean, KeepsTheFinalOfAFinalWriteKilledBetweenItsRenames)
+{
+    TempDir dir;
+    const std::string rib = scene({"a.exr", "b.exr"}, 6);
+    ASSERT_EQ(render(dir, rib, {"-checkpoint", ",2i"}).exit_code, 75);
+    // The resumed run writes no checkpoint: its renames are the final write's.
+    auto killed = run_process({kRenderer, "-t", "1", "-recover", "1", "s.rib"},
+                              dir.path().string(), 120,
+                              {"CKRENDER_FAULT_INJECT=commit.rename@2:kill"});
+    ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+    auto r = clean(dir, {"--delete", "."});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(dir.file("b.exr.part")));
+    EXPECT_NE(r.err.find("final write killed between its renames"), std::string::npos) << r.err;
+    // Once recovery has renamed it, there is nothing left to keep.
+    ASSERT_EQ(render(dir, rib, {"-recover", "1"}).exit_code, 0);
+    EXPECT_FALSE(fs::exists(dir.file("b.exr.part")));
+}
+
 TEST(Ckclean, OlderThanLeavesYoungerFiles)
 {
     Tree t;
