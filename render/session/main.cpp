@@ -114,6 +114,11 @@ int run(const Options& options)
     const auto process_start = ck::render::Clock::now();
     // Debian's OIIO prints "OIIO DEBUG" lines unless told not to.
     OIIO::attribute("debug", 0);
+    // The checkpoint writer encodes on its own thread (B4; commit.cpp asks for
+    // one thread): without this OpenEXR compresses on a global pool of one
+    // thread per core that competes with the render threads, and whose
+    // hand-offs ThreadSanitizer cannot see when a full disk aborts a write.
+    OIIO::attribute("exr_threads", -1);
     ck::render::install_signal_handlers();
 
     auto ini = load_ini(options);
