@@ -153,8 +153,9 @@ void expect_each_checkpoint_reported_once(const Log& log, const std::string& err
     std::sort(all.begin(), all.end());
     ASSERT_FALSE(all.empty()) << err;
     for (size_t i = 0; i < all.size(); ++i)
-        ASSERT_EQ(all[i], i + 1) << "generation " << i + 1
-                                 << (all[i] > i + 1 ? " is not in the log" : " is logged twice")
+        ASSERT_EQ(all[i], i + 1) << "generation "
+                                 << (all[i] > i + 1 ? std::to_string(i + 1) + " is not in the log"
+                                                    : std::to_string(all[i]) + " is logged twice")
                                  << "\n" << err;
     EXPECT_EQ(count(err, "was not written"), log.failed.size()) << err;
 }
