@@ -170,21 +170,35 @@ Status write_part(const std::string& part, const ImageWrite& image)
 Status commit_parts(const std::vector<std::string>& finals)
 {
     std::set<std::string> dirs;
+    // A failure after the first rename leaves the commit half done: say so, so
+    // that nobody reports the previous set as intact (recovery rolls it forward).
+    std::string renamed;
+    auto failed = [&](const std::string& why) -> Status {
+        if (renamed.empty())
+            return {ErrorCode::Io, why};
+        return {ErrorCode::PartialCommit,
+                why + " (after renaming " + renamed +
+                    " into place; -recover 1 completes this commit from the remaining .part)"};
+    };
     for (const std::string& path : finals) {
         std::string part = part_path(path);
         if (int injected = fault::error_number(fault::hit("commit.rename")))
-            return {ErrorCode::Io, path + ": cannot rename " + part + " into place: " +
-                                       errno_text(injected)};
+            return failed(path + ": cannot rename " + part + " into place: " + errno_text(injected));
         if (std::rename(part.c_str(), path.c_str()) != 0)
-            return {ErrorCode::Io, path + ": cannot rename " + part + " into place: " +
-                                       errno_text(errno)};
+            return failed(path + ": cannot rename " + part + " into place: " + errno_text(errno));
+        renamed += (renamed.empty() ? "" : ", ") + path;
         dirs.insert(parent_dir(path));
     }
+    auto dirsync_failed = [&](const std::string& why) -> Status {
+        return {ErrorCode::PartialCommit,
+                why + " (every file is renamed into place, but the renames may not survive a "
+                      "power loss)"};
+    };
     if (int injected = fault::error_number(fault::hit("commit.dirsync")))
-        return {ErrorCode::Io, "directory fsync failed: " + errno_text(injected)};
+        return dirsync_failed("directory fsync failed: " + errno_text(injected));
     for (const std::string& dir : dirs) {
         if (Status s = fsync_dir(dir); !s)
-            return s;
+            return dirsync_failed(s.message());
     }
     return {};
 }

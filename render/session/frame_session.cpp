@@ -402,10 +402,14 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
         // Say what is left: nothing when none was written yet or its directory vanished.
         std::error_code ec;
         const bool kept = std::filesystem::exists(m_frame.displays.front().name, ec);
+        const char* left = status.code() == ErrorCode::PartialCommit
+                               ? ""  // the message says what is in place
+                               : kept ? "; the previous checkpoint is intact"
+                                      : "; no previous checkpoint is on disk";
         log(prefix + "warning: checkpoint " + std::to_string(generation) +
-            " was not written: " + status.message() +
-            (kept ? "; the previous checkpoint is intact" : "; no previous checkpoint is on disk") +
-            " and the render goes on");
+            (status.code() == ErrorCode::PartialCommit ? " was not fully committed: "
+                                                       : " was not written: ") +
+            status.message() + left + " and the render goes on");
         return;
     }
     m_committed.fetch_add(1);

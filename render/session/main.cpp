@@ -90,6 +90,20 @@ ck::Result<ck::render::IniSettings> load_ini(const Options& options)
 }
 
 // B10: room for a checkpoint twice over (the .part and the previous file).
+// "12.3 MiB": a size in the unit that keeps small figures readable.
+std::string size_text(double bytes)
+{
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    return text;
+}
+
 void warn_about_disk_room(const ck::scene::Frame& frame)
 {
     const ck::render::PixelWindow w = ck::render::crop_pixel_window(frame.image);
@@ -103,9 +117,8 @@ void warn_about_disk_room(const ck::scene::Frame& frame)
                             double(ck::render::display_channel_count(d) + 1) * 4.0;
         if (free_bytes < need)
             print_line("ckrender: warning: " + d.loc.str() + ": Display \"" + d.name + "\": " +
-                       std::to_string(int64_t(free_bytes / 1e6)) +
-                       " MB free, a checkpoint may need up to " +
-                       std::to_string(int64_t(need / 1e6)) + " MB (twice its size, B10)");
+                       size_text(free_bytes) + " free, a checkpoint may need up to " +
+                       size_text(need) + " (twice its size, B10)");
     }
 }
 

@@ -119,14 +119,15 @@ TEST_P(ErrorSweep, AWriteErrorAtEveryHitOfEveryCommitStepIsSurvived)
     TempDir dir;
     const TwoDisplayReference ref = render_two_display_reference(dir);
     std::ofstream(dir.file("s.rib")) << two_display_scene("a.exr", "b.exr");
-    int injected = 0, went_on = 0, final_failed = 0;
+    int injected = 0, went_on = 0, final_failed = 0, partial = 0;
     for (const char* point : kPoints) {
         for (int n = 1; n < 100; ++n) {
             clean(dir);
             const std::string spec = std::string(point) + "@" + std::to_string(n) + ":" + action;
             auto r = run_process({kRendererPath, "s.rib"}, dir.path().string(), 120,
                                  {fault_env(spec)});
-            const bool failed_checkpoint = r.err.find("was not written") != std::string::npos;
+            // "was not written", or "was not fully committed" after a rename.
+            const bool failed_checkpoint = r.err.find(" was not ") != std::string::npos;
             if (r.exit_code == 0 && !failed_checkpoint)
                 break;  // no hit n: the render reaches this step fewer than n times
             ++injected;
@@ -134,10 +135,16 @@ TEST_P(ErrorSweep, AWriteErrorAtEveryHitOfEveryCommitStepIsSurvived)
                 // A checkpoint failed; the render said so once and went on.
                 ++went_on;
                 size_t warnings = 0;
-                for (size_t at = r.err.find("was not written"); at != std::string::npos;
-                     at = r.err.find("was not written", at + 1))
+                for (size_t at = r.err.find(" was not "); at != std::string::npos;
+                     at = r.err.find(" was not ", at + 1))
                     ++warnings;
                 EXPECT_EQ(warnings, 1u) << spec << "\n" << r.err;
+                // After a rename the previous set is gone: the warning must say so.
+                if (r.err.find("was not fully committed") != std::string::npos) {
+                    EXPECT_EQ(r.err.find("previous checkpoint is intact"), std::string::npos)
+                        << spec << "\n" << r.err;
+                    ++partial;
+                }
                 EXPECT_EQ(image_pixels(dir.file("a.exr")), ref.a) << spec;
                 EXPECT_EQ(image_pixels(dir.file("b.exr")), ref.b) << spec;
             } else {
@@ -156,9 +163,10 @@ TEST_P(ErrorSweep, AWriteErrorAtEveryHitOfEveryCommitStepIsSurvived)
                 return;
         }
     }
-    std::printf("error sweep (%s): %d injected: %d checkpoints failed and the render went on, "
-                "%d final writes failed with exit 3 and recovered; all bit-identical\n",
-                action.c_str(), injected, went_on, final_failed);
+    std::printf("error sweep (%s): %d injected: %d checkpoints failed (%d after a rename) and "
+                "the render went on, %d final writes failed with exit 3 and recovered; all "
+                "bit-identical\n",
+                action.c_str(), injected, went_on, partial, final_failed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Errno, ErrorSweep, ::testing::Values("eio", "enospc"));

@@ -14,6 +14,8 @@ enum class ErrorCode {
     InvalidArgument,  ///< The caller passed something meaningless.
     NotFound,         ///< A file or key does not exist.
     Io,               ///< A read, write, flush, fsync or rename failed.
+    PartialCommit,    ///< A commit failed after one or more renames: the new files are
+                      ///< (partly) in place and recovery completes the commit (B2).
     Corrupt,          ///< The input exists but is damaged or malformed.
     Unsupported,      ///< The input is valid but uses something we do not handle.
     Internal,         ///< A bug or an exhausted resource (bad_alloc).

@@ -16,6 +16,7 @@ ExitCode exit_code_for(ErrorCode code)
             return ExitCode::CheckFailed;
         case ErrorCode::NotFound:
         case ErrorCode::Io:
+        case ErrorCode::PartialCommit:
         case ErrorCode::Internal:
             return ExitCode::IoError;
     }
