@@ -307,6 +307,9 @@ void read_all_pixels(OIIO::ImageInput& in, const InspectOptions& options, ImageR
             continue;
         }
         for (int m = 0;; ++m) {
+            // The seek says whether the level exists (see the MIP count above).
+            if (!in.seek_subimage(s, m))
+                break;
             const OIIO::ImageSpec level = in.spec(s, m);
             if (level.undefined() || (m > 0 && level.width == 0))
                 break;
@@ -419,8 +422,10 @@ Result<ImageReport> inspect_image(const std::string& path, const InspectOptions&
         while (subimages < 10000 && !input.spec(subimages, 0).undefined())
             ++subimages;
         report.subimages = std::max(1, subimages);
+        // seek_subimage, not spec(): OIIO 2.4's TIFF reader answers spec(0, m)
+        // with subimage 0's spec for any MIP level m, so only the seek can tell.
         int levels = 0;
-        while (levels < 64 && !input.spec(0, levels).undefined())
+        while (levels < 64 && input.seek_subimage(0, levels))
             ++levels;
         report.miplevels = std::max(1, levels);
         describe_layout(spec, report);
