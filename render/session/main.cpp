@@ -89,7 +89,6 @@ ck::Result<ck::render::IniSettings> load_ini(const Options& options)
     return ini;
 }
 
-// B10: room for a checkpoint twice over (the .part and the previous file).
 // "12.3 MiB": a size in the unit that keeps small figures readable.
 std::string size_text(double bytes)
 {
@@ -104,6 +103,7 @@ std::string size_text(double bytes)
     return text;
 }
 
+// B10: room for a checkpoint twice over (the .part and the previous file).
 void warn_about_disk_room(const ck::scene::Frame& frame)
 {
     const ck::render::PixelWindow w = ck::render::crop_pixel_window(frame.image);
