@@ -7,6 +7,7 @@
 // image is compared bit for bit with an uninterrupted render.
 #include "../support/run_process.h"
 #include "../support/temp_dir.h"
+#include "checkpoint_test_util.h"
 
 #include <ck/checkpoint.h>
 
@@ -29,6 +30,8 @@ namespace fs = std::filesystem;
 using ck::test::ChildProcess;
 using ck::test::run_process;
 using ck::test::TempDir;
+using ck::test::last_committed_samples;
+using ck::test::resumed_from;
 
 const std::string kRenderer = CK_RENDERER_PATH;
 
@@ -63,14 +66,7 @@ std::string scene(const std::string& display, int samples, int res = 32,
 
 std::vector<float> pixels_of(const std::string& path)
 {
-    OIIO::ImageBuf buf(path);
-    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
-        ADD_FAILURE() << path << ": " << buf.geterror();
-        return {};
-    }
-    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
-    return v;
+    return ck::test::image_pixels(path);
 }
 
 bool is_checkpoint(const std::string& path)
@@ -132,27 +128,6 @@ TEST(CkrenderCheckpoint, S27Sigusr1CheckpointsExits75AndResumesBitIdentical)
 TEST(CkrenderCheckpoint, B6SigtermIsTreatedLikeSigusr1)
 {
     signal_then_resume(SIGTERM);
-}
-
-// The last "checkpoint N committed (..., K samples per pixel" in a log: K, or -1.
-int last_committed_samples(const std::string& log)
-{
-    const std::string key = "samples per pixel, written";
-    size_t at = log.rfind(key);
-    if (at == std::string::npos)
-        return -1;
-    size_t start = log.rfind(", ", at);
-    return start == std::string::npos ? -1 : std::atoi(log.c_str() + start + 2);
-}
-
-// "resuming render ... from R samples per pixel": R, or -1.
-int resumed_from(const std::string& log)
-{
-    size_t at = log.find("recover: resuming");
-    if (at == std::string::npos)
-        return -1;
-    at = log.find(" from ", at);
-    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + 6);
 }
 
 // The last "increment N/T" progress line in a log: N (increments completed), or -1.

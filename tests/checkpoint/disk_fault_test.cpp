@@ -17,6 +17,8 @@
 #include "../support/run_process.h"
 #include "../support/temp_dir.h"
 
+#include "checkpoint_test_util.h"
+
 #include <ck/checkpoint.h>
 
 #include <gtest/gtest.h>
@@ -77,14 +79,7 @@ std::string scene(bool checkpoints)
 
 std::vector<float> pixels_of(const fs::path& path)
 {
-    OIIO::ImageBuf buf(path.string());
-    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
-        ADD_FAILURE() << path << ": " << buf.geterror();
-        return {};
-    }
-    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
-    return v;
+    return ck::test::image_pixels(path.string());
 }
 
 struct Images {

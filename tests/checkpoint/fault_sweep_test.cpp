@@ -24,27 +24,6 @@ using namespace ck::test;
 const char* const kPoints[] = {"part.open", "part.write", "part.fsync", "commit.rename",
                                "commit.dirsync"};
 
-// Samples per pixel of the last "checkpoint N committed (..., K samples per pixel" line, or -1.
-int last_committed(const std::string& log)
-{
-    const std::string key = " samples per pixel, written";
-    const size_t at = log.rfind(key);
-    if (at == std::string::npos)
-        return -1;
-    const size_t start = log.rfind(", ", at);
-    return start == std::string::npos ? -1 : std::atoi(log.c_str() + start + 2);
-}
-
-// "recover: resuming ... from R samples per pixel": R, or -1.
-int resumed_from(const std::string& log)
-{
-    size_t at = log.find("recover: resuming");
-    if (at == std::string::npos)
-        return -1;
-    at = log.find(" from ", at);
-    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + 6);
-}
-
 void clean(const TempDir& dir)
 {
     for (const char* name : {"a.exr", "b.exr", "a.exr.part", "b.exr.part"})
@@ -93,7 +72,7 @@ TEST(FaultSweep, ACrashAtEveryHitOfEveryCommitStepIsSurvived)
             ASSERT_EQ(crashed.exit_code, 128 + 9) << spec << "\n" << crashed.err;
             ++hits;
             ++injected;
-            if (recover_and_compare(dir, ref, last_committed(crashed.err), spec)) {
+            if (recover_and_compare(dir, ref, last_committed_samples(crashed.err), spec)) {
                 // Only a crash after both final renames leaves nothing but finals.
                 ++restarted;
                 EXPECT_EQ(std::string(point), "commit.dirsync") << spec;
@@ -154,7 +133,7 @@ TEST_P(ErrorSweep, AWriteErrorAtEveryHitOfEveryCommitStepIsSurvived)
                 // Only a failed directory fsync after both final renames leaves the
                 // finals in place (exit 3: their durability is unknown); recovery
                 // then renders again. Every other failure keeps a checkpoint.
-                if (recover_and_compare(dir, ref, last_committed(r.err), spec)) {
+                if (recover_and_compare(dir, ref, last_committed_samples(r.err), spec)) {
                     EXPECT_EQ(std::string(point), "commit.dirsync") << spec;
                 }
             }

@@ -7,10 +7,9 @@
 
 #include "../support/run_process.h"
 #include "../support/temp_dir.h"
+#include "checkpoint_test_util.h"
 
 #include <gtest/gtest.h>
-
-#include <OpenImageIO/imagebuf.h>
 
 #include <fstream>
 #include <sstream>
@@ -39,19 +38,6 @@ inline std::string two_display_scene(const std::string& a, const std::string& b)
         << "  Sphere 1 -1 1 360\n"
         << "WorldEnd\n";
     return rib.str();
-}
-
-/// Every pixel of an image as float, or an empty vector (and a test failure).
-inline std::vector<float> image_pixels(const std::string& path)
-{
-    OIIO::ImageBuf buf(path);
-    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
-        ADD_FAILURE() << path << ": " << buf.geterror();
-        return {};
-    }
-    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
-    return v;
 }
 
 struct TwoDisplayReference {
