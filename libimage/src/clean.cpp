@@ -5,7 +5,7 @@
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
 #include <ck/output_lock.h>
-#include <ck/safe_read.h>
+#include <ck/recovery.h>
 
 #include <OpenImageIO/imageio.h>
 
@@ -123,11 +123,7 @@ std::string final_roll_forward_keep(const std::string& part, const std::string& 
     auto committed = read_checkpoint(output, {format::kWeightChannel});
     if (!committed || committed->header.display_count < 2)
         return {};
-    auto structure = check_image_structure(part, 0);
-    if (!structure)
-        return {};
-    auto in = open_image(part, structure->format);
-    if (!in || has_checkpoint_state((*in)->spec()) || !read_subimage(**in, 0, 0))
+    if (!read_complete_final(part))
         return {};
     return "the finished image of a final write killed between its renames (its output is "
            "still a checkpoint): recovery renames it into place (B2); run ckrender -recover 1 "

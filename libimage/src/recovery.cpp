@@ -45,23 +45,14 @@ float weight_at(const CheckpointImage& image, size_t pixel)
     return image.pixels[pixel * nch + nch - 1];
 }
 
-// True when `part` is a complete final image (no checkpoint state) of the
-// expected window with `colour_channels` channels: what the final write of
-// a frame leaves in a `.part`, fsynced before any rename (B2).
+// True when `part` is a complete final image of the expected window with
+// `colour_channels` channels.
 bool is_complete_final(const std::string& part, const ExpectedFrame& e, size_t colour_channels)
 {
-    auto structure = check_image_structure(part, 0);
-    if (!structure)
-        return false;
-    auto in = open_image(part, structure->format);
-    if (!in)
-        return false;
-    const OIIO::ImageSpec spec = (*in)->spec();
-    if (has_checkpoint_state(spec) || spec.nchannels != int(colour_channels) || spec.x != e.x ||
-        spec.y != e.y || spec.width != e.width || spec.height != e.height ||
-        spec.full_width != e.full_width || spec.full_height != e.full_height)
-        return false;
-    return read_subimage(**in, 0, 0).is_ok();
+    auto spec = read_complete_final(part);
+    return spec && spec->nchannels == int(colour_channels) && spec->x == e.x && spec->y == e.y &&
+           spec->width == e.width && spec->height == e.height &&
+           spec->full_width == e.full_width && spec->full_height == e.full_height;
 }
 
 }  // namespace
@@ -277,6 +268,22 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
                     " samples per pixel (" + std::to_string(h.samples_done) + " samples, " +
                     std::to_string(int64_t(h.total_elapsed + 0.5)) + " s so far)";
     return check;
+}
+
+Result<OIIO::ImageSpec> read_complete_final(const std::string& path)
+{
+    auto structure = check_image_structure(path, 0);
+    if (!structure)
+        return structure.status();
+    auto in = open_image(path, structure->format);
+    if (!in)
+        return in.status();
+    const OIIO::ImageSpec spec = (*in)->spec();
+    if (has_checkpoint_state(spec))
+        return Status{ErrorCode::Corrupt, path + ": a checkpoint, not a final image"};
+    if (auto pixels = read_subimage(**in, 0, 0); !pixels)
+        return pixels.status();
+    return spec;
 }
 
 Status complete_interrupted_commit(const RecoveryCheck& check, const ExpectedFrame& expected)

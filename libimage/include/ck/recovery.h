@@ -70,6 +70,12 @@ struct RecoveryCheck {
 /// samples. Changes nothing on disk. Never throws.
 RecoveryCheck check_recovery(const ExpectedFrame& expected);
 
+/// The spec of `path` when it is a complete final image: no checkpoint state,
+/// every pixel readable. What a final write leaves in a `.part`, fsynced before
+/// any rename (B2); recovery and ckclean both ask. ErrorCode::Corrupt or
+/// NotFound otherwise.
+Result<OIIO::ImageSpec> read_complete_final(const std::string& path);
+
 /// Renames the `.part` files named by check.roll_forward over their displays
 /// and fsyncs the directories (B2). Returns ErrorCode::Io on failure.
 Status complete_interrupted_commit(const RecoveryCheck& check, const ExpectedFrame& expected);
