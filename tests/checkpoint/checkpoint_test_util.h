@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// What the process-level checkpoint tests share: an image's pixels for
+// bit-for-bit comparison, and the figures they read from ckrender's log.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <OpenImageIO/imagebuf.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace ck::test {
+
+/// Every pixel of an image as float, or an empty vector (and a test failure).
+inline std::vector<float> image_pixels(const std::string& path)
+{
+    OIIO::ImageBuf buf(path);
+    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
+        ADD_FAILURE() << path << ": " << buf.geterror();
+        return {};
+    }
+    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
+    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
+    return v;
+}
+
+/// The last "checkpoint N committed (..., K samples per pixel, written ..." in a log: K, or -1.
+inline int last_committed_samples(const std::string& log)
+{
+    const std::string key = " samples per pixel, written";
+    const size_t at = log.rfind(key);
+    if (at == std::string::npos)
+        return -1;
+    const size_t start = log.rfind(", ", at);
+    return start == std::string::npos ? -1 : std::atoi(log.c_str() + start + 2);
+}
+
+/// "recover: resuming render ... from R samples per pixel": R, or -1.
+inline int resumed_from(const std::string& log)
+{
+    size_t at = log.find("recover: resuming");
+    if (at == std::string::npos)
+        return -1;
+    at = log.find(" from ", at);
+    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + 6);
+}
+
+}  // namespace ck::test
