@@ -67,4 +67,34 @@ inline constexpr const char* kReasonCheckpoint = "checkpoint";  ///< periodic (S
 inline constexpr const char* kReasonExiting = "exiting";        ///< exit-at or a signal
 inline constexpr const char* kReasonFinished = "finished";
 
+// Provenance of a final image (docs/checkpoint-format.md, "Finals"): a small
+// record in every final ckrender writes and every image ckstrip makes, so that
+// -recover 1 can tell a finished frame that matches the scene from one that
+// must render again. It is not checkpoint state (S4): no ~w, nothing to
+// resume from. Its own namespace, so that a ck: key always means state.
+inline constexpr const char* kProvenancePrefix = "ckrender:";
+inline constexpr int kProvenanceVersion = 1;
+inline constexpr const char* kKeyProvenance = "ckrender:provenance";          ///< int, version
+inline constexpr const char* kKeyProvStatus = "ckrender:status";              ///< string: kStatus*
+inline constexpr const char* kKeyProvRenderId = "ckrender:renderId";          ///< string, 32 hex digits
+inline constexpr const char* kKeyProvGeneration = "ckrender:generation";      ///< string, decimal u64
+inline constexpr const char* kKeyProvFrame = "ckrender:frame";                ///< int
+inline constexpr const char* kKeyProvDisplayIndex = "ckrender:displayIndex";  ///< int, 0-based
+inline constexpr const char* kKeyProvDisplayCount = "ckrender:displayCount";  ///< int
+inline constexpr const char* kKeyProvDisplayName = "ckrender:displayName";    ///< string, as in the RIB
+inline constexpr const char* kKeyProvSamples = "ckrender:samples";            ///< int, smallest ~w reached
+inline constexpr const char* kKeyProvTargetSamples = "ckrender:targetSamples";  ///< int
+inline constexpr const char* kKeyProvFingerprint = "ckrender:fingerprint";    ///< string, hex
+inline constexpr const char* kKeyProvFingerprintParts = "ckrender:fingerprintParts";  ///< string
+inline constexpr const char* kKeyProvRenderTime = "ckrender:renderTime";      ///< double, seconds over all processes
+inline constexpr const char* kKeyProvRenderer = "ckrender:renderer";          ///< string
+inline constexpr const char* kKeyProvMadeBy = "ckrender:madeBy";              ///< string: kMadeBy*
+inline constexpr const char* kKeyProvHash = "ckrender:provenanceHash";        ///< string, 16 hex digits
+
+inline constexpr const char* kStatusComplete = "complete";  ///< every pixel reached the target
+inline constexpr const char* kStatusDraft = "draft";        ///< stopped early: N of M samples
+
+inline constexpr const char* kMadeByRender = "ckrender";  ///< written by ckrender at a normal finish
+inline constexpr const char* kMadeByStrip = "ckstrip";    ///< a checkpoint stripped by ckstrip
+
 }  // namespace ck::format
