@@ -3,6 +3,7 @@
 #include <ck/checkpoint.h>
 
 #include <ck/checkpoint_format.h>
+#include <ck/fault.h>
 #include <ck/safe_read.h>
 
 #include "attributes.h"
@@ -258,8 +259,15 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
     };
     {
         std::ifstream probe(path, std::ios::binary);
-        if (!probe)
-            return fail(ErrorCode::NotFound, std::string("cannot open: ") + std::strerror(errno));
+        // Only a file that is not there is NotFound. One that is there but
+        // cannot be opened (permissions, EMFILE, EIO) is an I/O error: never
+        // "not a checkpoint", which recovery would take for a finished image.
+        const int injected = fault::error_number(fault::hit("read.open"));
+        if (!probe || injected) {
+            const int err = injected ? injected : errno;
+            return fail(err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
+                        std::string("cannot open: ") + std::strerror(err));
+        }
     }
     if (!has_exr_magic(path))
         return fail(ErrorCode::Corrupt, "not an OpenEXR file");

@@ -6,6 +6,8 @@
 #include <ck/commit.h>
 #include <ck/safe_read.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,7 +25,100 @@ struct DisplayFiles {
     bool exists = false;
     std::string error;  ///< Why the committed file cannot be used.
     RecoveryVerdict error_verdict = RecoveryVerdict::Damaged;
+    /// A complete final image (no checkpoint state), its spec, and its
+    /// provenance record when it has a valid one.
+    bool is_final = false;
+    OIIO::ImageSpec final_spec;
+    std::optional<FinalProvenance> provenance;
+    std::string provenance_error;  ///< Why a record that is there cannot be used.
 };
+
+std::string spp_text(int n)
+{
+    return std::to_string(n) + (n == 1 ? " sample per pixel" : " samples per pixel");
+}
+
+std::string seconds_text(double s)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, s < 10 ? "%.1f s" : "%.0f s", s);
+    return buf;
+}
+
+std::string changed_text(const std::string& stored, const std::string& current)
+{
+    std::string what;
+    for (const std::string& part : changed_fingerprint_parts(stored, current))
+        what += (what.empty() ? "" : ", ") + part;
+    return what.empty() ? "unknown" : what;
+}
+
+// Every display is a final: Finished when each one's provenance says it was
+// rendered, complete, from this scene, as this display set, with at least the
+// target samples; FinalOutdated with the first reason otherwise.
+RecoveryCheck judge_finals(const ExpectedFrame& e, const std::vector<DisplayFiles>& files)
+{
+    RecoveryCheck check;
+    auto outdated = [&](const std::string& why) {
+        check.verdict = RecoveryVerdict::FinalOutdated;
+        check.message = why;
+        return check;
+    };
+    for (size_t i = 0; i < files.size(); ++i)
+        if (!files[i].provenance)
+            return outdated(e.displays[i].path + " is a final image without a provenance record" +
+                            (files[i].provenance_error.empty()
+                                 ? std::string(" (written by another tool or an older ckrender)")
+                                 : " (" + files[i].provenance_error + ")") +
+                            ", so it cannot be matched to the scene");
+    const FinalProvenance& p0 = *files[0].provenance;
+    check.provenance = p0;
+    check.has_provenance = true;
+    for (size_t i = 0; i < files.size(); ++i) {
+        const FinalProvenance& p = *files[i].provenance;
+        const OIIO::ImageSpec& spec = files[i].final_spec;
+        const std::string& name = e.displays[i].path;
+        if (p.render_id != p0.render_id)
+            return outdated(name + " and " + e.displays[0].path +
+                            " are finals of different renders (" + p.render_id.substr(0, 8) +
+                            " and " + p0.render_id.substr(0, 8) + ")");
+        if (p.frame != e.frame)
+            return outdated(name + " is a final of frame " + std::to_string(p.frame));
+        if (p.display_count != int(e.displays.size()) || p.display_index != int(i) ||
+            p.display_name != name)
+            return outdated("display set changed: " + name + " was display " +
+                            std::to_string(p.display_index) + " of " +
+                            std::to_string(p.display_count) + " (\"" + p.display_name + "\")");
+        if (spec.x != e.x || spec.y != e.y || spec.width != e.width ||
+            spec.height != e.height || spec.full_width != e.full_width ||
+            spec.full_height != e.full_height)
+            return outdated(name + " has another resolution or crop window");
+        if (p.fingerprint != e.fingerprint)
+            return outdated(name + " was rendered from another scene: changed: " +
+                            changed_text(p.fingerprint_parts, e.fingerprint_parts));
+        if (p.is_draft())
+            return outdated(name + " is a draft (" + std::to_string(p.samples) + " of " +
+                            spp_text(p.target_samples) + ", made by " + p.made_by +
+                            (p.made_by == format::kMadeByStrip
+                                 ? std::string(" from an unfinished checkpoint")
+                                 : std::string()) +
+                            "): it keeps no state to continue from");
+        if (p.samples < e.target_samples)
+            return outdated(name + " has " + spp_text(p.samples) + " and the scene now asks for " +
+                            std::to_string(e.target_samples) +
+                            "; a final keeps no state to continue from (asfinal keeps "
+                            "finished images resumable)");
+    }
+    check.verdict = RecoveryVerdict::Finished;
+    const size_t more = files.size() - 1;
+    check.message = "finished: render " + p0.render_id.substr(0, 8) + " wrote " +
+                    e.displays[0].path +
+                    (more ? " and " + std::to_string(more) + " more display(s)" : std::string()) +
+                    " with " + spp_text(p0.samples) + " (target " +
+                    std::to_string(e.target_samples) + ") in " + seconds_text(p0.render_seconds) +
+                    " from this scene; nothing to render";
+    return check;
+}
 
 std::map<std::string, std::string> split_parts(const std::string& text)
 {
@@ -62,6 +157,8 @@ const char* verdict_name(RecoveryVerdict verdict)
     switch (verdict) {
     case RecoveryVerdict::Resumable: return "resumable";
     case RecoveryVerdict::Finished: return "finished";
+    case RecoveryVerdict::FinalOutdated: return "final-outdated";
+    case RecoveryVerdict::Unreadable: return "unreadable";
     case RecoveryVerdict::Missing: return "missing";
     case RecoveryVerdict::Damaged: return "damaged";
     case RecoveryVerdict::Mixed: return "mixed";
@@ -117,8 +214,23 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
             if (image) {
                 files[i].committed = std::move(image.value());
             } else if (image.status().code() == ErrorCode::NotFound) {
-                files[i].error = d.path + " is a finished image (no checkpoint state)";
-                files[i].error_verdict = RecoveryVerdict::Finished;
+                // No checkpoint state: a final, whose every pixel must read
+                // (a final that cannot be read is damage, not "finished").
+                if (auto spec = read_complete_final(d.path)) {
+                    files[i].is_final = true;
+                    files[i].final_spec = spec.value();
+                    files[i].error = d.path + " is a finished image (no checkpoint state)";
+                    files[i].error_verdict = RecoveryVerdict::Finished;
+                    if (auto p = get_provenance_attributes(spec.value()))
+                        files[i].provenance = p.value();
+                    else if (p.status().code() != ErrorCode::NotFound)
+                        files[i].provenance_error = p.status().message();
+                } else {
+                    files[i].error = "unreadable final image: " + spec.status().message();
+                }
+            } else if (image.status().code() == ErrorCode::Io) {
+                files[i].error = "cannot read " + image.status().message();
+                files[i].error_verdict = RecoveryVerdict::Unreadable;
             } else {
                 files[i].error = "unreadable checkpoint: " + image.status().message();
             }
@@ -132,6 +244,18 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
     for (size_t i = 0; i < files.size(); ++i)
         if (!files[i].exists && !files[i].part)
             return fail(RecoveryVerdict::Missing, expected.displays[i].path + " is missing");
+    // A file that is there but cannot be read is never "finished" nor a reason
+    // to start over: the caller stops and touches nothing.
+    for (const DisplayFiles& f : files)
+        if (f.error_verdict == RecoveryVerdict::Unreadable)
+            return fail(RecoveryVerdict::Unreadable, f.error);
+
+    // 1b. Every display a final: does its provenance match the scene now?
+    if (std::all_of(files.begin(), files.end(), [](const DisplayFiles& f) { return f.is_final; })) {
+        RecoveryCheck finals = judge_finals(expected, files);
+        finals.part_files = check.part_files;
+        return finals;
+    }
 
     // 2. The newest generation that a committed file shows.
     const CheckpointHeader* newest = nullptr;
@@ -194,6 +318,23 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         } else if (matches(f.part)) {
             chosen[i] = &*f.part;
             check.roll_forward.push_back(i);
+        } else if (f.is_final) {
+            // A final beside checkpoints (ckstrip --in-place on one display):
+            // the set cannot resume; say whose work a new render discards.
+            const std::string what =
+                f.provenance ? provenance_summary(*f.provenance) +
+                                   (f.provenance->made_by == format::kMadeByStrip
+                                        ? std::string(", stripped by ckstrip")
+                                        : std::string())
+                             : std::string("no provenance record");
+            return fail(RecoveryVerdict::Mixed,
+                        "mixed set: " + expected.displays[i].path + " is a final (" + what +
+                            ") while " + newest->display_name + " is still a checkpoint at " +
+                            spp_text(newest->min_samples) + " of " +
+                            std::to_string(newest->target_samples) +
+                            ": the set cannot resume, and rendering the frame again discards "
+                            "that checkpoint (" + seconds_text(newest->total_elapsed) +
+                            " of rendering)");
         } else if (f.committed) {
             return fail(RecoveryVerdict::Mixed,
                         "files from different checkpoints: " + expected.displays[i].path +
@@ -212,12 +353,9 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
 
     // 4. Consistent with the scene and with the display set.
     if (h.fingerprint != expected.fingerprint) {
-        std::string what;
-        for (const std::string& part :
-             changed_fingerprint_parts(h.fingerprint_parts, expected.fingerprint_parts))
-            what += (what.empty() ? "" : ", ") + part;
         return fail(RecoveryVerdict::FingerprintMismatch,
-                    "scene fingerprint mismatch: changed: " + (what.empty() ? "unknown" : what));
+                    "scene fingerprint mismatch: changed: " +
+                        changed_text(h.fingerprint_parts, expected.fingerprint_parts));
     }
     const size_t npixels = size_t(expected.width) * size_t(expected.height);
     for (size_t i = 0; i < chosen.size(); ++i) {
@@ -256,9 +394,9 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
     //    write, and resuming it only writes the finals (found by the kill storm).
     if (h.state == format::kStateAsFinal && h.min_samples >= expected.target_samples)
         return fail(RecoveryVerdict::Finished,
-                    "finished: " + expected.displays[0].path + " already has " +
-                        std::to_string(h.min_samples) + " samples per pixel (target " +
-                        std::to_string(expected.target_samples) + ")");
+                    "finished: " + expected.displays[0].path + " (asfinal) already has " +
+                        spp_text(h.min_samples) + " (target " +
+                        std::to_string(expected.target_samples) + "); nothing to render");
 
     for (CheckpointImage* image : chosen)
         check.images.push_back(std::move(*image));

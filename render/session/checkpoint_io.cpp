@@ -116,6 +116,7 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     if (check.verdict == RecoveryVerdict::Finished && !check.roll_forward.empty()) {
         if (Status s = complete_interrupted_commit(check, expected); !s) {
             r.message = "cannot complete the interrupted final write: " + s.message();
+            r.failed = true;
             return r;
         }
         for (size_t i : check.roll_forward)
@@ -127,10 +128,13 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     }
     if (check.verdict != RecoveryVerdict::Resumable) {
         r.message = check.message;
+        r.finished = check.verdict == RecoveryVerdict::Finished;
+        r.failed = check.verdict == RecoveryVerdict::Unreadable;
         return r;
     }
     if (Status s = complete_interrupted_commit(check, expected); !s) {
         r.message = "cannot complete the interrupted commit: " + s.message();
+        r.failed = true;
         return r;
     }
     for (size_t i : check.roll_forward)

@@ -48,6 +48,12 @@ ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint
 /// What -recover 1 found for a frame.
 struct Recovery {
     bool resumed = false;
+    /// Every display is a final that matches the scene and its settings (or an
+    /// asfinal checkpoint at its target): nothing to render.
+    bool finished = false;
+    /// A file could not be read, or an interrupted commit could not be
+    /// completed: the caller stops with an I/O error and touches nothing.
+    bool failed = false;
     /// The frame was finished but killed between the renames of its final
     /// write; the finals were renamed into place and nothing is left to render.
     bool completed_final = false;

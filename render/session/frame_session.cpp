@@ -8,6 +8,7 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/provenance.h>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -161,7 +162,17 @@ void FrameSession::recover()
             log(prefix + "recover: starting from scratch: outputs cannot hold a checkpoint");
         } else {
             Recovery r = recover_frame(m_frame, m_fingerprint, m_target, m_film);
-            if (r.completed_final) {
+            if (r.failed) {
+                // Never "start over" on what could not be read: stop, touch nothing.
+                m_recover_failure = Status{ErrorCode::Io, prefix + "recover: " + r.message +
+                                                              "; nothing was rendered or changed"};
+            } else if (r.finished && m_options.rerender) {
+                log(prefix + "recover: rendering again (--rerender), although its finals "
+                             "match the scene");
+            } else if (r.finished) {
+                log(prefix + "recover: " + r.message);
+                m_already_done = true;
+            } else if (r.completed_final) {
                 for (const std::string& name : r.repaired)
                     log(prefix + "recover: completed the interrupted final write of " + name);
                 log(prefix + "recover: " + r.message);
@@ -321,11 +332,17 @@ FrameSession::LoopEnd FrameSession::render_loop()
 
 CheckpointHeader FrameSession::make_header(const char* reason, const char* state)
 {
+    return header_at(reason, state, ++m_generation);
+}
+
+CheckpointHeader FrameSession::header_at(const char* reason, const char* state,
+                                         uint64_t generation) const
+{
     CheckpointHeader h;
     h.format_version = format::kFormatVersion;
     h.state = state;
     h.render_id = m_render_id;
-    h.generation = ++m_generation;
+    h.generation = generation;
     h.frame = m_frame.number;
     h.mode = m_frame.sampling.incremental ? format::kModeIncremental : format::kModeBucket;
     h.target_samples = m_target;
@@ -456,10 +473,20 @@ Status FrameSession::write_final()
                      seconds_since(write_start));
         return s;
     }
+    // Finals keep no checkpoint state (S4), only a provenance record, so that
+    // -recover 1 can skip this frame later when the scene still matches.
     std::vector<ImageWrite> writes;
-    const std::vector<OutputImage> images = final_images(m_frame, m_film);
-    for (const OutputImage& image : images)
-        writes.push_back(image.write());
+    std::vector<OutputImage> images = final_images(m_frame, m_film);
+    CheckpointHeader state = header_at(format::kReasonFinished, format::kStateAsFinal, m_generation);
+    state.min_samples = int(m_film.min_weight());
+    FinalProvenance provenance = provenance_of(state, format::kMadeByRender);
+    provenance.display_count = int(images.size());
+    for (size_t i = 0; i < images.size(); ++i) {
+        provenance.display_index = int(i);
+        provenance.display_name = m_frame.displays[i].name;
+        set_provenance_attributes(images[i].spec, provenance);
+        writes.push_back(images[i].write());
+    }
     Status s = write_images_atomically(writes);
     if (s && m_run_command) {
         CommandContext ctx{uint64_t(m_film.min_weight()), frame_elapsed(), format::kReasonFinished};
@@ -492,6 +519,10 @@ void FrameSession::report_timing(bool finished)
 
 FrameOutcome FrameSession::run(Status& status)
 {
+    if (!m_recover_failure.is_ok()) {
+        status = m_recover_failure;
+        return FrameOutcome::Failed;
+    }
     if (m_already_done)
         return FrameOutcome::AlreadyDone;
     const auto start = Clock::now();

@@ -51,6 +51,8 @@ struct RenderOptions {
     Clock::time_point frame_start = Clock::now();
     CheckpointConfig checkpoint;
     bool recover = false;  ///< -recover 1 (S22).
+    /// With recover: render frames again even when their finals match the scene.
+    bool rerender = false;
     std::string renderer_id = "ckrender";  ///< Version, Embree and ISA, for ck:renderer.
     /// Runs on the render loop's thread before each checkpoint and final write;
     /// a failure is that write's failure. ckrender renews its output locks here
@@ -92,8 +94,12 @@ public:
     Status build(const RendererFactory& factory);
 
     /// With options.recover, tries to continue from the outputs (S22) and logs
-    /// one line saying what happened. Call after build(), before run().
+    /// one line saying what happened. Call before build() and run().
     void recover();
+
+    /// False when recover() found nothing to render (the frame is finished) or
+    /// failed; build() can then be skipped.
+    bool needs_render() const { return !m_already_done && m_recover_failure.is_ok(); }
 
     /// Renders, checkpoints, and writes the final images. `status` explains Failed.
     FrameOutcome run(Status& status);
@@ -113,6 +119,8 @@ private:
     void render_tile_incremental(const PixelWindow& tile, int increment);
     void render_tile_bucket(const PixelWindow& tile);
     CheckpointHeader make_header(const char* reason, const char* state);
+    /// The header of the film's state now, at `generation` (make_header takes the next one).
+    CheckpointHeader header_at(const char* reason, const char* state, uint64_t generation) const;
     /// Snapshots the film and writes a checkpoint set (in the background
     /// unless `sync`). Returns the commit status when synchronous.
     Status take_checkpoint(const char* reason, bool sync);
@@ -149,7 +157,8 @@ private:
     // synchronous write first waits for the writer thread to be idle).
     double m_write_seconds = 0;
     bool m_cost_warned = false;
-    bool m_already_done = false;  // recover() completed an interrupted final write
+    bool m_already_done = false;  // recover() found the frame finished (or completed its final write)
+    Status m_recover_failure;     // recover() could not read the outputs: run() fails with it
     bool m_busy_warned = false;  // S8: "still being written" said once per frame
 };
 

@@ -41,6 +41,7 @@ struct Options {
     double progress = 5.0;
     std::string checkpoint;
     int recover = 0;
+    bool rerender = false;
     bool allow_command = false;
     int resumable_exit_code = static_cast<int>(ExitCode::Resumable);
     std::string ini;
@@ -204,6 +205,7 @@ int run(const Options& options)
     base.use_signals = true;
     base.process_start = process_start;
     base.recover = options.recover != 0;
+    base.rerender = options.rerender;
     base.renderer_id = renderer_id();
     base.before_write = [&lock] { return lock->renew(); };
     base.log = [quiet = options.quiet](const std::string& line) {
@@ -220,12 +222,15 @@ int run(const Options& options)
         render_options.frame_start = i == 0 ? process_start : ck::render::Clock::now();
 
         ck::render::FrameSession session(frame, render_options);
-        if (ck::Status s = session.build(ck::render::FrameRenderer::create); !s) {
-            print_line("ckrender: error: frame " + std::to_string(frame.number) + ": " +
-                       s.message());
-            return exit_code(ExitCode::RenderFailed);
-        }
+        // Recovery first: a finished frame needs no acceleration structure.
         session.recover();
+        if (session.needs_render()) {
+            if (ck::Status s = session.build(ck::render::FrameRenderer::create); !s) {
+                print_line("ckrender: error: frame " + std::to_string(frame.number) + ": " +
+                           s.message());
+                return exit_code(ExitCode::RenderFailed);
+            }
+        }
         ck::Status status;
         const FrameOutcome outcome = session.run(status);
         const std::string prefix = "ckrender: frame " + std::to_string(frame.number) + ": ";
@@ -236,9 +241,7 @@ int run(const Options& options)
                     print_line(prefix + "wrote " + d.name);
             break;
         case FrameOutcome::AlreadyDone:
-            if (!options.quiet)
-                print_line(prefix + "already finished; nothing to render");
-            break;
+            break;  // recover() said why, in its own line
         case FrameOutcome::ExitAt:
             any_exit_at = true;
             print_line(prefix + "exit-at reached; checkpoint written, resume with -recover 1");
@@ -303,6 +306,9 @@ int main(int argc, char** argv)
                    "1: continue from the outputs' checkpoints when they match the scene "
                    "(also -recover)")
         ->check(CLI::Range(0, 1));
+    app.add_flag("--rerender", options.rerender,
+                 "With -recover 1: render frames again even when their finals match the scene "
+                 "(checkpoints still resume)");
     app.add_flag("--allow-command", options.allow_command,
                  "Allow the post-checkpoint command (Option \"checkpoint\" \"string command\")");
     app.add_option("--resumable-exit-code", options.resumable_exit_code,

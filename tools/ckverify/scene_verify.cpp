@@ -52,6 +52,10 @@ Outcome outcome_of(const RecoveryCheck& check)
             return check.part_files.empty() ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
         case RecoveryVerdict::Finished:
             return Outcome::Finished;
+        case RecoveryVerdict::FinalOutdated:
+            return Outcome::FinalOutdated;
+        case RecoveryVerdict::Unreadable:
+            return Outcome::Unreadable;
         case RecoveryVerdict::Missing:
             return Outcome::Missing;
         case RecoveryVerdict::Damaged:
@@ -114,6 +118,10 @@ std::string frame_line(const FrameVerdict& v)
                    list_text(v.roll_forward) + ", then resumes " + resume;
         case Outcome::Finished:
             return v.message;
+        case Outcome::FinalOutdated:
+            return "would render again: " + v.message;
+        case Outcome::Unreadable:
+            return "would stop with an I/O error and change nothing: " + v.message;
         case Outcome::InProgress:
             return "render in progress: a live ckrender is rendering " + list_text(v.in_use) +
                    " (-recover 1 would be refused until it ends)";
@@ -171,6 +179,10 @@ const char* outcome_id(Outcome outcome)
             return "interrupted-commit";
         case Outcome::Finished:
             return "finished";
+        case Outcome::FinalOutdated:
+            return "final-outdated";
+        case Outcome::Unreadable:
+            return "unreadable";
         case Outcome::InProgress:
             return "in-progress";
         case Outcome::Missing:

@@ -22,7 +22,9 @@ enum class Outcome {
     Resumable,               ///< Continues from the checkpoint.
     KilledDuringCheckpoint,  ///< Continues from the previous checkpoint; orphaned .part present.
     InterruptedCommit,       ///< Completes a commit cut between renames (B2), then continues.
-    Finished,                ///< Nothing to do: the samples are all there.
+    Finished,                ///< Nothing to do: the finals match the scene, samples all there.
+    FinalOutdated,           ///< Renders again: the finals do not match the scene (says why).
+    Unreadable,              ///< Stops with an I/O error, touching nothing: a file cannot be read.
     InProgress,              ///< A live ckrender holds the outputs (recovery would be refused).
     Missing,                 ///< Starts over: an output is missing.
     FingerprintMismatch,     ///< Starts over: the scene changed (says what).

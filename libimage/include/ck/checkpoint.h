@@ -84,7 +84,9 @@ struct CheckpointImage {
 /// Reads a checkpoint: checks the OpenEXR magic bytes and that every chunk is
 /// present, reads the header, reads `channel_names` by name (OIIO reorders
 /// channels on read), and verifies ck:stateHash over them.
-/// Errors: ErrorCode::NotFound (no such file), ErrorCode::Corrupt (not an
+/// Errors: ErrorCode::NotFound (no such file, or an EXR without ck:state: not
+/// a checkpoint), ErrorCode::Io (the file is there but cannot be opened:
+/// permissions, EMFILE, EIO), ErrorCode::Corrupt (not an
 /// EXR, incomplete, unreadable chunk, hash mismatch, missing channel or key),
 /// ErrorCode::Unsupported (newer format), each naming the file.
 Result<CheckpointImage> read_checkpoint(const std::string& path,

@@ -15,6 +15,7 @@
 //   part.fsync    before the .part is fsynced
 //   commit.rename before each rename of a .part over its final name
 //   commit.dirsync before the directories are fsynced
+//   read.open     when a checkpoint is opened for reading (recovery, tools)
 #pragma once
 
 namespace ck::fault {

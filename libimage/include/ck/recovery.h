@@ -7,6 +7,7 @@
 #pragma once
 
 #include <ck/checkpoint.h>
+#include <ck/provenance.h>
 #include <ck/result.h>
 
 #include <string>
@@ -33,7 +34,15 @@ struct ExpectedFrame {
 
 enum class RecoveryVerdict {
     Resumable,            ///< Complete, consistent, matching, unfinished: -recover 1 continues.
-    Finished,             ///< Every pixel has its target (or the image is a final).
+    /// Nothing to render: every display is a final whose provenance matches the
+    /// scene and has the target samples, or an asfinal checkpoint at its target.
+    /// -recover 1 skips the frame (unless told to render it again).
+    Finished,
+    /// Every display is a final, but they do not match the scene or its
+    /// settings (no provenance record, another scene, a raised target, a draft,
+    /// finals of different renders): the frame renders again (message says why).
+    FinalOutdated,
+    Unreadable,           ///< A file is there but cannot be opened: an I/O error, touch nothing.
     Missing,              ///< A display's file does not exist.
     Damaged,              ///< A file cannot be read or fails its state hash.
     Mixed,                ///< Files from different checkpoints (render id or generation).
@@ -51,6 +60,9 @@ struct RecoveryCheck {
     /// Display 0's header of the chosen set (when one was found).
     CheckpointHeader header;
     bool has_header = false;
+    /// With Finished or FinalOutdated from finals: display 0's provenance record.
+    FinalProvenance provenance;
+    bool has_provenance = false;
     /// When Resumable: one image per display, channels as ExpectedDisplay asks.
     std::vector<CheckpointImage> images;
     /// Displays whose committed file lags one generation behind the others and
@@ -65,9 +77,11 @@ struct RecoveryCheck {
 };
 
 /// Reads every display's file (and any `.part` beside it) and applies the
-/// recovery rules in order: missing, finished image, damaged, interrupted
-/// final write, mixed set, fingerprint, display set / frame / window, finished
-/// samples. Changes nothing on disk. Never throws.
+/// recovery rules in order: missing, unreadable, finals (matching provenance:
+/// Finished; otherwise FinalOutdated with the reason), damaged, interrupted
+/// final write, mixed set (a final beside checkpoints names the display whose
+/// work would be discarded), fingerprint, display set / frame / window,
+/// finished samples. Changes nothing on disk. Never throws.
 RecoveryCheck check_recovery(const ExpectedFrame& expected);
 
 /// The spec of `path` when it is a complete final image: no checkpoint state,
