@@ -146,6 +146,8 @@ Status FrameSession::build(const RendererFactory& factory)
     auto start = Clock::now();
     RendererSettings settings;
     settings.cancel = m_options.stop;
+    if (!settings.cancel && m_options.use_signals)
+        settings.cancel = exit_flag();  // a signal during the BVH build stops it
     auto renderer = factory(m_frame, settings);
     m_stats.build_seconds = seconds_since(start);
     if (!renderer)
@@ -525,6 +527,8 @@ FrameOutcome FrameSession::run(Status& status)
     }
     if (m_already_done)
         return FrameOutcome::AlreadyDone;
+    if (m_options.use_signals && exit_requested())
+        return FrameOutcome::SignalBeforeWork;  // during start-up: nothing to save
     const auto start = Clock::now();
     const double samples_before = m_film.total_weight();
     // Time to the first new sample: start-up, scene build and any recovery.
@@ -548,6 +552,10 @@ FrameOutcome FrameSession::run(Status& status)
         break;
     }
     report_timing(false);
+    // A signal before any new sample: the outputs on disk are all there is,
+    // and writing them again would add nothing.
+    if (end == LoopEnd::Signal && m_film.total_weight() == double(m_samples_at_start))
+        return FrameOutcome::SignalBeforeWork;
     if (!m_can_checkpoint) {
         status = {ErrorCode::Unsupported, "stopped early, and the outputs cannot hold a checkpoint"};
         return FrameOutcome::Aborted;

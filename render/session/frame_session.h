@@ -75,6 +75,9 @@ enum class FrameOutcome {
     ExitAt,       ///< Exit-at reached; checkpoint written (S9). Go on to the next frame.
     Interrupted,  ///< A checkpoint-and-exit signal; checkpoint written. Stop everything.
     Stopped,      ///< The stop flag (no checkpoint).
+    /// A checkpoint-and-exit signal before this process added any sample:
+    /// nothing to save and nothing lost (any checkpoint on disk is intact).
+    SignalBeforeWork,
     Aborted,      ///< A checkpoint-and-exit signal, but the outputs cannot hold a checkpoint.
     Failed,       ///< An image could not be written; see the status.
     AlreadyDone,  ///< -recover 1 found the frame finished and completed its final write.

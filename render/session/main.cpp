@@ -5,6 +5,7 @@
 #include "integrator/frame_renderer.h"
 #include "scene/parser.h"
 #include "session/checkpoint_config.h"
+#include "session/cli_args.h"
 #include "session/exit_codes.h"
 #include "session/frame_session.h"
 #include "session/output.h"
@@ -16,17 +17,23 @@
 #include <OpenImageIO/imageio.h>
 #include <embree3/rtcore_config.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <iterator>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 namespace {
 
@@ -36,7 +43,10 @@ using ck::render::FrameOutcome;
 struct Options {
     std::string scene;
     int threads = 0;
-    int frame = -1;
+    std::string frames;  ///< --frame: "5", "1-10", "1,3,5-7"; empty: every frame
+    bool rman_progress = false;  ///< -progress: RenderMan's "R90000  NN%" lines on stdout
+    std::string cwd;
+    bool no_exitat = false;
     bool quiet = false;
     double progress = 5.0;
     std::string checkpoint;
@@ -119,7 +129,7 @@ void warn_about_disk_room(const ck::scene::Frame& frame)
         if (free_bytes < need)
             print_line("ckrender: warning: " + d.loc.str() + ": Display \"" + d.name + "\": " +
                        size_text(free_bytes) + " free, a checkpoint may need up to " +
-                       size_text(need) + " (twice its size, B10)");
+                       size_text(need) + " (twice its size)");
     }
 }
 
@@ -133,7 +143,16 @@ int run(const Options& options)
     // thread per core that competes with the render threads, and whose
     // hand-offs ThreadSanitizer cannot see when a full disk aborts a write.
     OIIO::attribute("exr_threads", -1);
-    ck::render::install_signal_handlers();
+    ck::render::install_signal_handlers();  // idempotent: main() did it first
+
+    // A checkpoint-and-exit signal before any frame started: nothing to save,
+    // nothing lost; stop with the resumable code (a scheduler requeues it).
+    auto stopped_before_work = [&options]() {
+        print_line("ckrender: stopped by signal " + std::to_string(ck::render::exit_signal()) +
+                   " before rendering began; nothing was lost (run again, or resume with "
+                   "-recover 1)");
+        return options.resumable_exit_code;
+    };
 
     auto ini = load_ini(options);
     if (!ini) {
@@ -141,7 +160,15 @@ int run(const Options& options)
         return exit_code(ExitCode::Usage);
     }
 
-    ck::scene::ParseResult parsed = ck::scene::parse_rib_file(options.scene);
+    // "-": a RIB on standard input (plain or gzip), as RenderMan reads it.
+    ck::scene::ParseResult parsed;
+    if (options.scene == "-") {
+        const std::string text{std::istreambuf_iterator<char>(std::cin),
+                               std::istreambuf_iterator<char>()};
+        parsed = ck::scene::parse_rib_string(text, "<stdin>");
+    } else {
+        parsed = ck::scene::parse_rib_file(options.scene);
+    }
     for (const ck::scene::Diagnostic& d : parsed.diagnostics) {
         if (!options.quiet || d.severity == ck::scene::Diagnostic::Severity::Error)
             print_line(d.str());
@@ -152,19 +179,33 @@ int run(const Options& options)
                    " error(s); nothing was rendered and no image was written");
         return exit_code(ExitCode::BadScene);
     }
+    if (ck::render::exit_requested())
+        return stopped_before_work();
+
+    std::optional<ck::render::FrameSet> frame_set;
+    if (!options.frames.empty()) {
+        auto set = ck::render::FrameSet::parse(options.frames);
+        if (!set) {
+            print_line("ckrender: error: --frame: " + set.status().message());
+            return exit_code(ExitCode::Usage);
+        }
+        frame_set = set.value();
+    }
 
     // Everything that can be checked before rendering is checked now (B10).
     std::vector<const ck::scene::Frame*> frames;
     std::vector<ck::render::CheckpointConfig> configs;
     ck::render::CliCheckpoint cli{options.checkpoint, options.allow_command};
     for (const ck::scene::Frame& frame : parsed.scene.frames) {
-        if (options.frame >= 0 && frame.number != options.frame)
+        if (frame_set && !frame_set->contains(frame.number))
             continue;
         auto config = ck::render::resolve_checkpoint_config(ini.value(), frame.options, cli);
         if (!config) {
             print_line("ckrender: error: " + config.status().message());
             return exit_code(options.checkpoint.empty() ? ExitCode::BadScene : ExitCode::Usage);
         }
+        if (options.no_exitat)
+            config->exitat.reset();  // --no-exitat: the command line wins (S13)
         if (ck::Status s = ck::render::check_display_names(frame); !s) {
             print_line("ckrender: error: " + s.message());
             return exit_code(ExitCode::BadScene);
@@ -178,10 +219,21 @@ int run(const Options& options)
         frames.push_back(&frame);
         configs.push_back(config.value());
     }
-    if (options.frame >= 0 && frames.empty()) {
-        print_line("ckrender: error: " + options.scene + ": no frame " +
-                   std::to_string(options.frame));
-        return exit_code(ExitCode::Usage);
+    if (frame_set) {
+        std::vector<int> present;
+        std::string list;
+        for (const ck::scene::Frame& frame : parsed.scene.frames) {
+            present.push_back(frame.number);
+            list += (list.empty() ? "" : ", ") + std::to_string(frame.number);
+        }
+        if (frames.empty()) {
+            print_line("ckrender: error: --frame " + frame_set->text() + ": " + options.scene +
+                       " has no such frame (its frames: " + list + ")");
+            return exit_code(ExitCode::Usage);
+        }
+        for (int missing : frame_set->missing(present))
+            print_line("ckrender: warning: --frame: " + options.scene + " has no frame " +
+                       std::to_string(missing));
     }
 
     // One render per output: refuse while another ckrender holds any of them.
@@ -221,11 +273,22 @@ int run(const Options& options)
         // S5: the first frame's time includes start-up (parsing).
         render_options.frame_start = i == 0 ? process_start : ck::render::Clock::now();
 
+        if (ck::render::exit_requested() && i == 0)
+            return stopped_before_work();
         ck::render::FrameSession session(frame, render_options);
         // Recovery first: a finished frame needs no acceleration structure.
         session.recover();
         if (session.needs_render()) {
             if (ck::Status s = session.build(ck::render::FrameRenderer::create); !s) {
+                if (ck::render::exit_requested()) {
+                    // The signal cancelled the build: nothing of this frame is lost.
+                    print_line("ckrender: frame " + std::to_string(frame.number) +
+                               ": stopped by signal " +
+                               std::to_string(ck::render::exit_signal()) +
+                               " while building the scene; nothing was lost, resume with "
+                               "-recover 1");
+                    return options.resumable_exit_code;
+                }
                 print_line("ckrender: error: frame " + std::to_string(frame.number) + ": " +
                            s.message());
                 return exit_code(ExitCode::RenderFailed);
@@ -257,6 +320,12 @@ int run(const Options& options)
             return 128 + ck::render::exit_signal();
         case FrameOutcome::Stopped:
             return options.resumable_exit_code;
+        case FrameOutcome::SignalBeforeWork:
+            print_line(prefix + "stopped by signal " +
+                       std::to_string(ck::render::exit_signal()) +
+                       " before any new sample; nothing to save and nothing lost, resume with "
+                       "-recover 1");
+            return options.resumable_exit_code;
         case FrameOutcome::Failed:
             print_line("ckrender: error: " + status.message());
             return exit_code(ExitCode::Io);
@@ -265,43 +334,41 @@ int run(const Options& options)
     return any_exit_at ? options.resumable_exit_code : exit_code(ExitCode::Ok);
 }
 
-// RenderMan spells some long options with one dash (-checkpoint, -recover).
-std::vector<std::string> normalise_arguments(int argc, char** argv)
-{
-    std::vector<std::string> args;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        for (const char* name : {"-checkpoint", "-recover"}) {
-            const std::string n = name;
-            if (a == n || a.rfind(n + "=", 0) == 0)
-                a = "-" + a;
-        }
-        args.push_back(a);
-    }
-    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse
-    return args;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
+    // First of all: the ckrender launcher blocked the signals across the exec
+    // (launcher.c); handlers now, then they are unblocked and any that came
+    // during start-up arrives here.
+    ck::render::install_signal_handlers();
+
     CLI::App app{"ckrender: a RIB path tracer with checkpoint and recovery.\n"
                  "Exit codes: 0 finished, 1 scene error, 2 usage error, 3 output I/O error,\n"
                  "4 renderer set-up failure, 5 outputs in use by another ckrender,\n"
-                 "75 stopped with a resumable checkpoint (--resumable-exit-code),\n"
-                 "128+N stopped by signal N without a checkpoint.",
+                 "75 stopped with a resumable checkpoint, or by a signal before any work\n"
+                 "(--resumable-exit-code), 128+N stopped by signal N without a checkpoint.",
                  "ckrender"};
     Options options;
-    app.add_option("scene", options.scene, "RIB scene file (plain or gzip)")
+    app.add_option("scene", options.scene, "RIB scene file (plain or gzip); - reads standard input")
         ->required()
-        ->check(CLI::ExistingFile);
-    app.add_option("-t,--threads", options.threads, "Render threads (default: every core)")
-        ->check(CLI::NonNegativeNumber);
-    app.add_option("--frame", options.frame, "Render only the frame with this FrameBegin number");
+        ->check([](const std::string& path) -> std::string {
+            std::error_code ec;
+            if (path == "-" || std::filesystem::is_regular_file(path, ec))
+                return "";
+            return std::filesystem::exists(path, ec) ? "not a regular file: " + path
+                                                     : "no such file: " + path;
+        });
+    app.add_option("-t,--threads", options.threads,
+                   "Render threads (default 0: every core; also RenderMan's -t:N)")
+        ->check(CLI::Range(0, 4096));
+    app.add_option("--frame", options.frames,
+                   "Render only these FrameBegin numbers: 5, 1-10, 1,3,5-7 (also -frame)");
     app.add_option("--checkpoint", options.checkpoint,
                    "INTERVAL[,EXITAT]: checkpoint every INTERVAL (100i, 10m, 5m30s, \"1i 10m 1h\"), "
                    "stop with a checkpoint at EXITAT (also -checkpoint)");
+    app.add_flag("--no-exitat", options.no_exitat,
+                 "Ignore every exit-at (RIB, ini): render each frame to the end");
     app.add_option("--recover", options.recover,
                    "1: continue from the outputs' checkpoints when they match the scene "
                    "(also -recover)")
@@ -317,17 +384,46 @@ int main(int argc, char** argv)
         ->check(CLI::Range(1, 255));
     app.add_option("--ini", options.ini,
                    "Settings file (default: $CKRENDER_INI, else ./ckrender.ini if present)");
+    app.add_option("--cwd", options.cwd,
+                   "Work in this directory: outputs and relative paths of the scene are found "
+                   "there (also -cwd; the scene path itself is relative to where you are)");
     app.add_option("--progress", options.progress,
                    "Seconds between progress lines (0 turns them off)")
         ->capture_default_str();
+    app.add_flag("--rman-progress", options.rman_progress,
+                 "RenderMan's progress lines on stdout, \"R90000  NN%\", as farm managers parse "
+                 "them (also -progress)");
     app.add_flag("-q,--quiet", options.quiet, "Print only warnings and errors");
     app.set_version_flag("--version", std::string("ckrender ") + CK_VERSION);
 
+    std::vector<std::string> args = ck::render::normalise_arguments(
+        std::vector<std::string>(argv + 1, argv + argc));
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them in reverse
     try {
-        app.parse(normalise_arguments(argc, argv));
+        app.parse(reversed);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --version
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : exit_code(ExitCode::Usage);
+        print_line(std::string("ckrender: error: ") + e.what());
+        if (const std::string hint = ck::render::interval_sequence_hint(args); !hint.empty())
+            print_line("ckrender: hint: " + hint);
+        print_line("ckrender: run 'ckrender --help' for the options");
+        return exit_code(ExitCode::Usage);
+    }
+
+    // -cwd: the scene and --ini as given are relative to where ckrender was
+    // started; everything the scene names is relative to the new directory.
+    if (!options.cwd.empty()) {
+        std::error_code ec;
+        if (options.scene != "-")
+            options.scene = std::filesystem::absolute(options.scene, ec).string();
+        if (!options.ini.empty())
+            options.ini = std::filesystem::absolute(options.ini, ec).string();
+        if (::chdir(options.cwd.c_str()) != 0) {
+            print_line("ckrender: error: --cwd: cannot change to " + options.cwd + ": " +
+                       std::strerror(errno));
+            return exit_code(ExitCode::Usage);
+        }
     }
     return run(options);
 }

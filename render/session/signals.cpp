@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <csignal>
+#include <initializer_list>
 
 namespace ck::render {
 
 namespace {
 
 std::atomic<int> g_exit_signal{0};
+std::atomic<bool> g_exit_flag{false};  // the same request, as a cancel flag (BVH builds)
 std::atomic<bool> g_checkpoint{false};
 static_assert(std::atomic<int>::is_always_lock_free, "signal flags must be lock-free");
 static_assert(std::atomic<bool>::is_always_lock_free, "signal flags must be lock-free");
@@ -18,6 +20,7 @@ extern "C" void on_exit_signal(int signo)
 {
     int expected = 0;
     g_exit_signal.compare_exchange_strong(expected, signo);
+    g_exit_flag.store(true);
 }
 
 extern "C" void on_checkpoint_signal(int)
@@ -38,10 +41,23 @@ void install(int signo, void (*handler)(int), int flags)
 
 void install_signal_handlers()
 {
+    // Once: a second install would re-arm SIGINT's one-shot handler.
+    static std::atomic<bool> installed{false};
+    if (installed.exchange(true))
+        return;
     install(SIGHUP, on_checkpoint_signal, 0);
     install(SIGUSR1, on_exit_signal, 0);
     install(SIGTERM, on_exit_signal, 0);
     install(SIGINT, on_exit_signal, SA_RESETHAND);
+
+    // The ckrender launcher blocked these before exec (launcher.c): a signal
+    // that came while the libraries loaded is pending, and arrives now, at a
+    // handler.
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signo : {SIGHUP, SIGUSR1, SIGTERM, SIGINT})
+        sigaddset(&set, signo);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 bool exit_requested()
@@ -59,6 +75,11 @@ bool checkpoint_requested()
     return g_checkpoint.load(std::memory_order_relaxed);
 }
 
+const std::atomic<bool>* exit_flag()
+{
+    return &g_exit_flag;
+}
+
 int exit_signal()
 {
     return g_exit_signal.load();
@@ -67,6 +88,7 @@ int exit_signal()
 void reset_signal_state()
 {
     g_exit_signal.store(0);
+    g_exit_flag.store(false);
     g_checkpoint.store(false);
 }
 

@@ -8,6 +8,8 @@
 //   SIGINT            the same, once; a second Ctrl-C kills at once (SA_RESETHAND)
 #pragma once
 
+#include <atomic>
+
 namespace ck::render {
 
 enum class SignalRequest {
@@ -16,7 +18,8 @@ enum class SignalRequest {
     CheckpointAndExit,  ///< SIGUSR1, SIGTERM, SIGINT
 };
 
-/// Installs the handlers (idempotent).
+/// Installs the handlers, then unblocks the four signals (the ckrender
+/// launcher blocks them across the exec; launcher.c). Idempotent.
 void install_signal_handlers();
 
 /// True when a checkpoint-and-exit signal has arrived (sticky).
@@ -27,6 +30,10 @@ bool take_checkpoint_request();
 
 /// True while a SIGHUP checkpoint request is pending (does not take it).
 bool checkpoint_requested();
+
+/// A flag that turns true with the first exit request, for code that takes a
+/// cancel flag (the Embree build's progress monitor).
+const std::atomic<bool>* exit_flag();
 
 /// The signal number of the first exit request, 0 when none.
 int exit_signal();
