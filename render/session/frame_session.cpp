@@ -43,6 +43,24 @@ std::string format_seconds(double s)
     return buf;
 }
 
+// "3.1 s", "2 min 5 s", "1 h 3 min": a duration a person reads at a glance.
+std::string duration_text(double s)
+{
+    char buf[48];
+    if (s < 60)
+        std::snprintf(buf, sizeof buf, "%.1f s", s);
+    else if (s < 3600)
+        std::snprintf(buf, sizeof buf, "%d min %d s", int(s / 60), int(s) % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%d h %d min", int(s / 3600), (int(s) % 3600) / 60);
+    return buf;
+}
+
+std::string spp_text(int n)
+{
+    return std::to_string(n) + (n == 1 ? " sample per pixel" : " samples per pixel");
+}
+
 std::string host_name()
 {
     char buf[256] = {};
@@ -62,6 +80,25 @@ std::string utc_now_iso()
 }
 
 }  // namespace
+
+std::string progress_text(const Progress& p)
+{
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * p.fraction);
+    std::string t = "frame " + std::to_string(p.frame) + ": ";
+    if (p.incremental)
+        t += std::string(p.increment_done ? "increment " : "in increment ") +
+             std::to_string(p.increment) + "/" + std::to_string(p.target) + ", " + pct + " done";
+    else
+        t += std::string(pct) + " of pixels done (" + std::to_string(p.pixels_done) + " of " +
+             std::to_string(p.pixels) + ")";
+    t += ", " + duration_text(p.frame_elapsed) + " elapsed";
+    if (p.eta >= 0 && !p.end)
+        t += ", about " + duration_text(p.eta) + " left";
+    if (p.since_checkpoint >= 0)
+        t += ", last checkpoint " + duration_text(p.since_checkpoint) + " ago";
+    return t;
+}
 
 std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size)
 {
@@ -102,7 +139,8 @@ FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
     if (!frame.sampling.incremental) {
         auto is_increments = [](const Interval& i) { return !i.is_time(); };
         if (std::any_of(intervals.begin(), intervals.end(), is_increments)) {
-            log(prefix + "note: checkpoint intervals in increments are ignored in bucket mode (S7)");
+            log(prefix + "note: checkpoint intervals in increments are ignored in bucket mode "
+                         "(a bucket render has no increments); time intervals still apply");
             intervals.erase(std::remove_if(intervals.begin(), intervals.end(), is_increments),
                             intervals.end());
         }
@@ -112,7 +150,7 @@ FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
     if (!config.command.empty()) {
         if (!config.allow_command) {
             log(prefix + "warning: post-checkpoint command ignored: system commands are off "
-                         "(enable with --allow-command or /ckrender/checkpoint/allowcommand, S25)");
+                         "(enable with --allow-command or /ckrender/checkpoint/allowcommand)");
         } else if (auto args = split_command(config.command); !args) {
             log(prefix + "warning: post-checkpoint command ignored: " + args.status().message());
         } else {
@@ -214,26 +252,93 @@ void FrameSession::render_tile_incremental(const PixelWindow& tile, int incremen
 {
     // One sample for each pixel that is at this increment; a pixel that is ahead
     // (after a mid-increment checkpoint or resume) or done is left alone.
+    uint64_t added = 0;
     for (int y = tile.y0; y < tile.y1; ++y)
         for (int x = tile.x0; x < tile.x1; ++x) {
             float w = m_film.weight(x, y);
             if (w >= float(m_target) || w > float(increment))
                 continue;
             m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
+            ++added;
         }
+    tile_done(added, 0);
 }
 
 void FrameSession::render_tile_bucket(const PixelWindow& tile)
 {
     // Each pixel to its target, samples in index order; a stop request is
     // honoured between pixels, so a bucket never delays an exit for long (B5).
-    for (int y = tile.y0; y < tile.y1; ++y)
+    uint64_t added = 0;
+    size_t finished = 0;
+    for (int y = tile.y0; y < tile.y1 && !interrupt_pending(); ++y)
         for (int x = tile.x0; x < tile.x1; ++x) {
             if (interrupt_pending())
-                return;
-            for (float w = m_film.weight(x, y); w < float(m_target); w = m_film.weight(x, y))
+                break;
+            float w = m_film.weight(x, y);
+            if (w >= float(m_target))
+                continue;
+            for (; w < float(m_target); w = m_film.weight(x, y)) {
                 m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
+                ++added;
+            }
+            ++finished;
         }
+    tile_done(added, finished);
+}
+
+void FrameSession::tile_done(uint64_t samples_added, size_t pixels_finished)
+{
+    m_samples_added.fetch_add(samples_added, std::memory_order_relaxed);
+    m_pixels_finished.fetch_add(pixels_finished, std::memory_order_relaxed);
+    report_progress(m_increment_now.load(std::memory_order_relaxed), false, false);
+}
+
+void FrameSession::report_progress(int increment, bool increment_done, bool force, bool end)
+{
+    if (!m_options.on_progress && m_options.progress_interval <= 0)
+        return;
+    const int64_t tick_ns = int64_t(m_options.progress_tick * 1e9);
+    const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               Clock::now().time_since_epoch())
+                               .count();
+    if (!force) {
+        // One render thread wins the report that is due; the others go on.
+        int64_t due = m_next_report_ns.load(std::memory_order_relaxed);
+        if (now_ns < due || !m_next_report_ns.compare_exchange_strong(due, now_ns + tick_ns))
+            return;
+    } else {
+        m_next_report_ns.store(now_ns + tick_ns, std::memory_order_relaxed);
+    }
+
+    Progress p;
+    p.frame = m_frame.number;
+    p.incremental = m_frame.sampling.incremental;
+    p.increment = increment;
+    p.increment_done = increment_done;
+    p.target = m_target;
+    p.pixels = m_film.pixel_count();
+    p.pixels_done = std::min(p.pixels, m_pixels_finished.load(std::memory_order_relaxed));
+    const double need = double(p.pixels) * double(m_target);
+    const uint64_t added = m_samples_added.load(std::memory_order_relaxed);
+    p.fraction = need > 0 ? std::min(1.0, double(m_samples_at_start + added) / need) : 1.0;
+    p.frame_elapsed = frame_elapsed();
+    const double render_seconds = seconds_since(m_render_start);
+    if (added > 0 && render_seconds > 0)
+        p.eta = std::max(0.0, (need - double(m_samples_at_start + added)) /
+                                  (double(added) / render_seconds));
+    const double last = m_last_commit.load();
+    if (last >= 0)
+        p.since_checkpoint = std::max(0.0, p.frame_elapsed - last);
+    p.end = end;
+
+    std::lock_guard<std::mutex> lock(m_progress_mutex);
+    if (m_options.on_progress) {
+        m_options.on_progress(p);
+    } else if (!end && (increment_done || !p.incremental) &&
+               p.frame_elapsed - m_last_plain_line >= m_options.progress_interval) {
+        m_last_plain_line = p.frame_elapsed;
+        log(progress_text(p));
+    }
 }
 
 FrameSession::LoopEnd FrameSession::render_loop()
@@ -243,7 +348,6 @@ FrameSession::LoopEnd FrameSession::render_loop()
                                               : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
     const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
-    auto last_progress = Clock::now();
 
     // Runs `body` over every tile not skipped by an interrupt; true when all ran.
     // Runs `body` over every tile not skipped by an interrupt; true when all ran.
@@ -297,6 +401,7 @@ FrameSession::LoopEnd FrameSession::render_loop()
 
     if (m_frame.sampling.incremental) {
         int increment = int(m_film.min_weight());
+        m_increment_now.store(increment, std::memory_order_relaxed);
         while (increment < m_target) {
             const bool complete = run_pass(
                 [&](const PixelWindow& tile) { render_tile_incremental(tile, increment); });
@@ -306,6 +411,8 @@ FrameSession::LoopEnd FrameSession::render_loop()
                 continue;  // the same increment again: finished tiles skip their pixels
             ++increment;
             ++m_increments_done;
+            m_increment_now.store(increment, std::memory_order_relaxed);
+            report_progress(increment, true, true);
             if (m_can_checkpoint && m_schedule.increments_due(m_increments_done)) {
                 (void)take_checkpoint(format::kReasonCheckpoint, false);
                 m_schedule.taken(m_increments_done, frame_elapsed());
@@ -313,12 +420,6 @@ FrameSession::LoopEnd FrameSession::render_loop()
             if (exitat && !exitat->is_time() && m_increments_done >= uint64_t(exitat->increments) &&
                 increment < m_target)
                 return LoopEnd::ExitAt;
-            if (m_options.progress_interval > 0 &&
-                seconds_since(last_progress) >= m_options.progress_interval) {
-                last_progress = Clock::now();
-                log(prefix + "increment " + std::to_string(increment) + "/" +
-                    std::to_string(m_target));
-            }
         }
     } else {
         for (;;) {
@@ -396,7 +497,7 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
             m_busy_warned = true;
             log("frame " + std::to_string(m_frame.number) +
                 ": warning: the previous checkpoint is still being written; waiting for it "
-                "(checkpoints are more frequent than the disk allows, S8; said once per frame)");
+                "(checkpoints are more frequent than the disk allows; said once per frame)");
         }
         const std::string why = reason;
         m_writer->submit({std::move(snapshot), base,
@@ -432,9 +533,14 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
         return;
     }
     m_committed.fetch_add(1);
+    m_last_commit.store(frame_elapsed());
     log(prefix + "checkpoint " + std::to_string(generation) + " committed (" + reason + ", " +
-        std::to_string(min_samples) + " samples per pixel, written in " +
-        format_seconds(write_seconds) + " s)");
+        (m_frame.sampling.incremental
+             ? spp_text(min_samples)
+             : std::to_string(m_pixels_finished.load()) + " of " +
+                   std::to_string(m_film.pixel_count()) + " pixels done") +
+        ", written in " + format_seconds(write_seconds) + " s, " +
+        duration_text(frame_elapsed()) + " into the frame)");
 
     // S8: say once when checkpoints cost more than a few percent of the render.
     m_write_seconds += write_seconds;
@@ -443,9 +549,10 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     if (m_committed.load() >= 2 && spent > kCheckpointCostWarning * elapsed &&
         !m_cost_warned) {
         m_cost_warned = true;
-        log(prefix + "warning: checkpoints have taken " + format_seconds(spent) + " s of " +
-            format_seconds(elapsed) + " s (" + std::to_string(int(100 * spent / elapsed)) +
-            "%); a longer interval would cost less (S8)");
+        log(prefix + "warning: checkpoint writes have taken " + format_seconds(spent) +
+            " s of the frame's " + format_seconds(elapsed) + " s so far (" +
+            std::to_string(int(100 * spent / elapsed)) +
+            "%, on the writer thread beside the render); a longer interval would cost less");
     }
     if (m_run_command) {
         CommandContext ctx{uint64_t(min_samples), frame_elapsed(), reason};
@@ -530,12 +637,25 @@ FrameOutcome FrameSession::run(Status& status)
     if (m_options.use_signals && exit_requested())
         return FrameOutcome::SignalBeforeWork;  // during start-up: nothing to save
     const auto start = Clock::now();
+    m_render_start = start;
     const double samples_before = m_film.total_weight();
-    // Time to the first new sample: start-up, scene build and any recovery.
+    size_t done = 0;  // pixels already at the target (after a recovery)
+    const PixelWindow& win = m_film.window();
+    for (int y = win.y0; y < win.y1; ++y)
+        for (int x = win.x0; x < win.x1; ++x)
+            done += m_film.weight(x, y) >= float(m_target) ? 1 : 0;
+    m_pixels_finished.store(done);
+    // Time to the first new sample: start-up, scene build and any recovery;
+    // the frame's own time, and since ckrender started (S21 counts from there).
     log("frame " + std::to_string(m_frame.number) + ": sampling starts " +
-        format_seconds(seconds_since(m_options.process_start)) + " s after start, at " +
-        std::to_string(int(m_film.min_weight())) + " samples per pixel");
+        format_seconds(frame_elapsed()) + " s into the frame (" +
+        format_seconds(seconds_since(m_options.process_start)) + " s after ckrender started), " +
+        (m_frame.sampling.incremental
+             ? "at " + spp_text(int(m_film.min_weight()))
+             : std::to_string(done) + " of " + std::to_string(m_film.pixel_count()) +
+                   " pixels done"));
     const LoopEnd end = render_loop();
+    report_progress(m_increment_now.load(), false, true, true);
     m_stats.render_seconds += seconds_since(start);
     m_stats.samples += uint64_t(m_film.total_weight() - samples_before);
 

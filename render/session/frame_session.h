@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -35,12 +36,39 @@ inline constexpr int kTileSize = 16;
 
 using Clock = std::chrono::steady_clock;
 
+/// Where a frame's render stands, for progress displays (issue 9, item 6).
+struct Progress {
+    int frame = 0;
+    double fraction = 0;          ///< Samples taken / samples the frame needs, 0..1.
+    double frame_elapsed = 0;     ///< Seconds since work on this frame began.
+    double eta = -1;              ///< Seconds left at this process's rate; < 0 unknown.
+    double since_checkpoint = -1; ///< Seconds since the last committed checkpoint; < 0 none.
+    bool incremental = true;
+    int increment = 0;            ///< Incremental: increments complete (or the one under way).
+    bool increment_done = false;  ///< Incremental: reported at the end of `increment`.
+    int target = 0;               ///< Samples per pixel wanted.
+    size_t pixels_done = 0;       ///< Bucket: pixels at their target.
+    size_t pixels = 0;            ///< Pixels in the data window.
+    bool end = false;             ///< The frame's last report (finished or stopped).
+};
+
+/// One line of words for a progress report, without "ckrender: ", e.g.
+/// "frame 1: increment 12/64, 18.8% done, 3.1 s elapsed, about 13 s left,
+/// last checkpoint 1.2 s ago" or "frame 1: 42.0% of pixels done (...)".
+std::string progress_text(const Progress& p);
+
 struct RenderOptions {
     int threads = 0;  ///< Worker threads; 0 means every core.
     /// Receives progress, timing and checkpoint lines (without "ckrender: ").
     std::function<void(const std::string&)> log;
     /// Seconds between progress lines; <= 0 turns them off.
     double progress_interval = 5.0;
+    /// Receives a progress report at most every progress_tick seconds, after
+    /// every increment, and at the end of the frame; may be called from a
+    /// render thread (one call at a time). When unset, a plain progress line
+    /// goes to `log` every progress_interval seconds instead.
+    std::function<void(const Progress&)> on_progress;
+    double progress_tick = 0.25;
     /// When set and true, the loop stops at the next tile boundary (no checkpoint).
     const std::atomic<bool>* stop = nullptr;
     /// Poll the process's signal flags (S27). Off in unit tests.
@@ -132,6 +160,10 @@ private:
     void after_commit(const Status& status, uint64_t generation, const char* reason,
                       int min_samples, double write_seconds);
     Status write_final();
+    /// Builds a report and hands it on, if one is due (`force`: always).
+    void report_progress(int increment, bool increment_done, bool force, bool end = false);
+    /// From a render thread after a tile: a report when progress_tick has passed.
+    void tile_done(uint64_t samples_added, size_t pixels_finished);
     void report_timing(bool finished);
 
     const scene::Frame& m_frame;
@@ -155,6 +187,15 @@ private:
     bool m_run_command = false;
     std::vector<std::string> m_command;
     std::atomic<int> m_failed_writes{0};
+    // Progress: counts kept by render threads, and when the next report is due.
+    std::atomic<uint64_t> m_samples_added{0};
+    std::atomic<size_t> m_pixels_finished{0};
+    std::atomic<int64_t> m_next_report_ns{0};
+    std::atomic<int> m_increment_now{0};
+    std::atomic<double> m_last_commit{-1.0};  ///< frame_elapsed() at the last commit
+    std::mutex m_progress_mutex;
+    Clock::time_point m_render_start = Clock::now();
+    double m_last_plain_line = -1e30;
     std::atomic<int> m_committed{0};
     // Touched only by after_commit(), which never runs twice at once (a
     // synchronous write first waits for the writer thread to be idle).

@@ -18,11 +18,13 @@
 #include <embree3/rtcore_config.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 #include <iterator>
 #include <mutex>
@@ -58,13 +60,88 @@ struct Options {
 };
 
 std::mutex g_print_mutex;  // one whole line at a time on stderr
+bool g_live_line = false;  // a live progress line is on the terminal (guarded by the mutex)
 
 void print_line(const std::string& line)
 {
     std::lock_guard<std::mutex> lock(g_print_mutex);
+    if (g_live_line) {
+        std::fputs("\r\033[K", stderr);  // clear it; the next report redraws it
+        g_live_line = false;
+    }
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
 }
+
+// Progress for a person and for a farm (issue 9, item 6): on a terminal, one
+// live line redrawn in place; otherwise plain lines every --progress seconds;
+// with -progress, RenderMan's "R90000  NN%" lines on stdout as well, which
+// Tractor, Deadline and other farm managers parse.
+class ProgressSink {
+public:
+    ProgressSink(double interval, bool quiet, bool rman)
+        : m_interval(quiet ? 0.0 : interval), m_rman(rman), m_tty(::isatty(STDERR_FILENO) != 0)
+    {
+    }
+
+    bool wanted() const { return m_interval > 0 || m_rman; }
+
+    void operator()(const ck::render::Progress& p)
+    {
+        if (p.frame != m_frame || m_first) {
+            m_first = false;
+            m_frame = p.frame;
+            m_percent = -1;
+            m_last_line = -1e30;
+        }
+        if (m_rman) {
+            const int percent = int(100.0 * p.fraction);
+            if (percent > m_percent) {
+                m_percent = percent;
+                std::lock_guard<std::mutex> lock(g_print_mutex);
+                std::fprintf(stdout, "R90000  %d%%\n", percent);
+                std::fflush(stdout);
+            }
+        }
+        if (m_interval <= 0)
+            return;
+        const std::string text = "ckrender: " + ck::render::progress_text(p);
+        if (m_tty) {
+            // Redrawn at most five times a second, however fast increments go.
+            const auto now = std::chrono::steady_clock::now();
+            if (!p.end && now - m_last_draw < std::chrono::milliseconds(200))
+                return;
+            m_last_draw = now;
+            std::lock_guard<std::mutex> lock(g_print_mutex);
+            if (p.end) {
+                if (g_live_line)
+                    std::fputs("\r\033[K", stderr);
+                g_live_line = false;
+            } else {
+                std::fprintf(stderr, "\r%s\033[K", text.c_str());
+                g_live_line = true;
+            }
+            std::fflush(stderr);
+            return;
+        }
+        // Plain lines: after a whole increment (or any time in bucket mode).
+        if (!p.end && (p.increment_done || !p.incremental) &&
+            p.frame_elapsed - m_last_line >= m_interval) {
+            m_last_line = p.frame_elapsed;
+            print_line(text);
+        }
+    }
+
+private:
+    double m_interval;
+    bool m_rman;
+    bool m_tty;
+    bool m_first = true;
+    int m_frame = 0;
+    int m_percent = -1;
+    double m_last_line = -1e30;
+    std::chrono::steady_clock::time_point m_last_draw{};
+};
 
 int exit_code(ExitCode code)
 {
@@ -254,6 +331,10 @@ int run(const Options& options)
     ck::render::RenderOptions base;
     base.threads = options.threads;
     base.progress_interval = options.quiet ? 0.0 : options.progress;
+    auto sink = std::make_shared<ProgressSink>(options.progress, options.quiet,
+                                               options.rman_progress);
+    if (sink->wanted())
+        base.on_progress = [sink](const ck::render::Progress& p) { (*sink)(p); };
     base.use_signals = true;
     base.process_start = process_start;
     base.recover = options.recover != 0;

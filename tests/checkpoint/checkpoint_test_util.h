@@ -9,6 +9,7 @@
 
 #include <OpenImageIO/imagebuf.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -31,8 +32,11 @@ inline std::vector<float> image_pixels(const std::string& path)
 /// The last "checkpoint N committed (..., K samples per pixel, written ..." in a log: K, or -1.
 inline int last_committed_samples(const std::string& log)
 {
-    const std::string key = " samples per pixel, written";
-    const size_t at = log.rfind(key);
+    const size_t many = log.rfind(" samples per pixel, written");
+    const size_t one = log.rfind(" sample per pixel, written");
+    const size_t at = many == std::string::npos ? one
+                      : one == std::string::npos ? many
+                                                 : std::max(many, one);
     if (at == std::string::npos)
         return -1;
     const size_t start = log.rfind(", ", at);

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// PRMan habits and clear command-line errors (issue 9, item 7), and progress
+// a person and a farm can read (item 6), through the real ckrender.
+#include "../support/run_process.h"
+#include "../support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ck::test::run_process;
+using ck::test::TempDir;
+
+const std::string kRenderer = CK_RENDERER_PATH;
+
+std::string frames_scene(const std::string& hider, const std::string& options = "")
+{
+    std::ostringstream rib;
+    rib << "Format 16 12 1\n" << hider << options << "Projection \"perspective\" \"fov\" [40]\n"
+        << "Translate 0 0 5\n";
+    for (int f = 1; f <= 3; ++f)
+        rib << "FrameBegin " << f << "\nDisplay \"f" << f << ".exr\" \"openexr\" \"rgba\"\n"
+            << "WorldBegin\n  Light \"PxrDomeLight\" \"d\" \"color lightColor\" [0.5 0.5 0.5]\n"
+            << "  Sphere 1 -1 1 360\nWorldEnd\nFrameEnd\n";
+    return rib.str();
+}
+
+const std::string kIncremental =
+    "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [4]\n";
+const std::string kBucket = "Hider \"raytrace\" \"int maxsamples\" [4]\n";
+
+struct Dir {
+    TempDir dir;
+    explicit Dir(const std::string& rib) { std::ofstream(dir.file("s.rib")) << rib; }
+    ck::test::ProcessResult run(std::vector<std::string> args) const
+    {
+        args.insert(args.begin(), kRenderer);
+        return run_process(args, dir.path().string());
+    }
+};
+
+TEST(CliHabits, ErrorsNameTheOptionAndExit2)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = d.run({"-t:abc", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err.rfind("ckrender: error: --threads: ", 0), 0u) << r.err;
+    EXPECT_LT(r.err.size(), 200u) << "no 300-digit ranges: " << r.err;
+
+    r = d.run({"--no-such-option", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err.rfind("ckrender: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("--no-such-option"), std::string::npos) << r.err;
+
+    r = d.run({"missing.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ckrender: error: scene: no such file: missing.rib"), std::string::npos)
+        << r.err;
+}
+
+TEST(CliHabits, AnUnquotedIntervalSequenceGetsAHint)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = d.run({"-checkpoint", "1i", "10m", "1h", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("ckrender: hint: -checkpoint: quote an interval sequence so the shell "
+                         "keeps it one word: -checkpoint \"1i 10m 1h\""),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(CliHabits, RenderManSpellings)
+{
+    Dir d(frames_scene(kIncremental));
+    auto v = d.run({"-version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out.rfind("ckrender ", 0), 0u) << v.out;
+
+    auto r = d.run({"-t:1", "-frame", "2-3", "-q", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(fs::exists(d.dir.file("f1.exr")));
+    EXPECT_TRUE(fs::exists(d.dir.file("f2.exr")));
+    EXPECT_TRUE(fs::exists(d.dir.file("f3.exr")));
+}
+
+TEST(CliHabits, FrameListsWarnForMissingFramesAndFailWhenNoneMatch)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = d.run({"--frame", "1,3,9", "-q", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("ckrender: warning: --frame: s.rib has no frame 9"), std::string::npos)
+        << r.err;
+    EXPECT_TRUE(fs::exists(d.dir.file("f1.exr")));
+    EXPECT_FALSE(fs::exists(d.dir.file("f2.exr")));
+    EXPECT_TRUE(fs::exists(d.dir.file("f3.exr")));
+
+    r = d.run({"--frame", "7-8", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ckrender: error: --frame 7-8: s.rib has no such frame (its frames: "
+                         "1, 2, 3)"),
+              std::string::npos)
+        << r.err;
+    r = d.run({"--frame", "5-2", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ckrender: error: --frame: the range \"5-2\" runs backwards"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(CliHabits, ARibOnStandardInput)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = run_process({"/bin/sh", "-c", "\"$0\" -q --frame 1 - < s.rib", kRenderer},
+                         d.dir.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(d.dir.file("f1.exr")));
+}
+
+TEST(CliHabits, CwdSetsWhereOutputsGo)
+{
+    Dir d(frames_scene(kIncremental));
+    fs::create_directory(d.dir.file("shots"));
+    auto r = d.run({"-cwd", "shots", "--frame", "1", "-q", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(d.dir.file("shots/f1.exr")));
+    EXPECT_FALSE(fs::exists(d.dir.file("f1.exr")));
+    r = d.run({"-cwd", "nowhere", "s.rib"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ckrender: error: --cwd: cannot change to nowhere"), std::string::npos)
+        << r.err;
+}
+
+TEST(CliHabits, NoExitatSwitchesARibExitAtOff)
+{
+    const std::string exitat = "Option \"checkpoint\" \"string exitat\" [\"1i\"]\n";
+    Dir d(frames_scene(kIncremental, exitat));
+    EXPECT_EQ(d.run({"--frame", "1", "-q", "s.rib"}).exit_code, 75);
+    auto r = d.run({"--frame", "1", "--no-exitat", "-q", "s.rib"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Progress, RenderManPercentLinesOnStdout)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = d.run({"-progress", "--frame", "1", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string line;
+    int last = -1, count = 0;
+    while (std::getline(lines, line)) {
+        ASSERT_EQ(line.rfind("R90000  ", 0), 0u) << line;
+        ASSERT_EQ(line.back(), '%') << line;
+        const int percent = std::atoi(line.c_str() + 8);
+        EXPECT_GT(percent, last) << r.out;
+        last = percent;
+        ++count;
+    }
+    EXPECT_EQ(last, 100) << r.out;
+    EXPECT_GE(count, 2) << r.out;
+}
+
+TEST(Progress, PlainLinesSayPercentElapsedAndTheLastCheckpoint)
+{
+    Dir d(frames_scene(kIncremental));
+    auto r = d.run({"--progress", "1e-9", "-checkpoint", "1i", "--frame", "1", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("ckrender: frame 1: increment 1/4, 25.0% done, "), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(" elapsed, about "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ckrender: frame 1: increment 3/4, 75.0% done, "), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(" s ago"), std::string::npos) << "the last checkpoint: " << r.err;
+}
+
+TEST(Progress, BucketModeSpeaksOfPixels)
+{
+    Dir d(frames_scene(kBucket));
+    auto r = d.run({"--progress", "1e-9", "--frame", "1", "s.rib"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("of pixels done ("), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("sampling starts"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("0 of 192 pixels done"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("0 samples per pixel"), std::string::npos) << r.err;
+}
+
+}  // namespace
