@@ -412,7 +412,6 @@ FrameSession::LoopEnd FrameSession::render_loop()
             ++increment;
             ++m_increments_done;
             m_increment_now.store(increment, std::memory_order_relaxed);
-            report_progress(increment, true, true);
             if (m_can_checkpoint && m_schedule.increments_due(m_increments_done)) {
                 (void)take_checkpoint(format::kReasonCheckpoint, false);
                 m_schedule.taken(m_increments_done, frame_elapsed());
@@ -420,6 +419,10 @@ FrameSession::LoopEnd FrameSession::render_loop()
             if (exitat && !exitat->is_time() && m_increments_done >= uint64_t(exitat->increments) &&
                 increment < m_target)
                 return LoopEnd::ExitAt;
+            // After the checkpoint of this increment was handed over (which
+            // waits for the one in flight): a line saying increment k is done
+            // means increment k-1 is on disk.
+            report_progress(increment, true, true);
         }
     } else {
         for (;;) {
