@@ -64,6 +64,54 @@ TEST(Ini, UnknownKeyNamesFileAndLine)
     EXPECT_FALSE(parse_ini("/ckrender/checkpoint/interval\n", "x").is_ok());
 }
 
+TEST(Ini, TrailingCommentIsAComment)
+{
+    // S13: ini lines. A '#' that starts a word outside quotes starts a comment.
+    auto ini = parse_ini("/ckrender/checkpoint/interval 10m # every ten minutes\n"
+                         "/ckrender/checkpoint/asfinal 1\t# keep it resumable\n"
+                         "/ckrender/checkpoint/command sh -c 'echo \"# $0\"' a#b # note\n"
+                         "/ckrender/checkpoint/exitat 5m#not a comment\n",
+                         "ck.ini");
+    ASSERT_FALSE(ini.is_ok()) << "5m#not is not a time";
+    EXPECT_NE(ini.status().message().find("ck.ini:4"), std::string::npos)
+        << ini.status().message();
+
+    ini = parse_ini("/ckrender/checkpoint/interval 10m # every ten minutes\n"
+                    "/ckrender/checkpoint/asfinal 1\t# keep it resumable\n"
+                    "/ckrender/checkpoint/command sh -c 'echo \"# $0\"' a#b # note\n",
+                    "ck.ini");
+    ASSERT_TRUE(ini.is_ok()) << ini.status().message();
+    EXPECT_EQ(ini->checkpoint.at("interval").value, "10m");
+    EXPECT_EQ(ini->checkpoint.at("asfinal").value, "1");
+    EXPECT_EQ(ini->checkpoint.at("command").value, "sh -c 'echo \"# $0\"' a#b");
+    auto c = resolve_checkpoint_config(ini.value(), {}, {});
+    ASSERT_TRUE(c.is_ok()) << c.status().message();
+    EXPECT_DOUBLE_EQ(c->interval.at(0).seconds, 600);
+    EXPECT_TRUE(c->asfinal);
+}
+
+TEST(Ini, BadValueNamesFileAndLine)
+{
+    // docs/cli.md: a bad ini value is a usage error naming file:line, found when
+    // the file is read (before any scene is loaded).
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"/ckrender/checkpoint/interval 10x", "\"10x\""},
+        {"/prman/checkpoint/exitat 5m-3s", "exitat"},
+        {"/ckrender/checkpoint/asfinal maybe", "asfinal"},
+        {"/ckrender/checkpoint/allowcommand sure", "allowcommand"},
+        {"/ckrender/checkpoint/command echo 'open", "command"},
+    };
+    for (const auto& [line, named] : cases) {
+        SCOPED_TRACE(line);
+        auto ini = parse_ini("# settings\n" + line + "\n", "ck.ini");
+        ASSERT_FALSE(ini.is_ok());
+        EXPECT_EQ(ini.status().code(), ck::ErrorCode::InvalidArgument);
+        EXPECT_EQ(ini.status().message().rfind("ck.ini:2: ", 0), 0u) << ini.status().message();
+        EXPECT_NE(ini.status().message().find(named), std::string::npos)
+            << ini.status().message();
+    }
+}
+
 TEST(CheckpointConfig, PrecedenceIniThenRibThenCommandLine)
 {
     auto ini = parse_ini("/ckrender/checkpoint/interval 1h\n/ckrender/checkpoint/exitat 2h\n"
