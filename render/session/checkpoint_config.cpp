@@ -15,7 +15,8 @@ namespace ck::render {
 namespace {
 
 const char* const kIniPrefixes[] = {"/ckrender/checkpoint/", "/prman/checkpoint/"};
-const char* const kIniKeys[] = {"interval", "exitat", "asfinal", "command", "allowcommand"};
+const char* const kIniKeys[] = {"interval", "exitat",       "asfinal",
+                                "command",  "allowcommand", "commandtimeout"};
 
 std::string trim(const std::string& s)
 {
@@ -89,6 +90,21 @@ Status set_exitat(CheckpointConfig& config, const std::string& text, const std::
     return {};
 }
 
+// A time in the interval notation (300s, 5m, 0.5h, or bare seconds); increments
+// mean nothing for a command.
+Status set_command_timeout(CheckpointConfig& config, const std::string& text,
+                           const std::string& where)
+{
+    auto one = parse_interval(trim(text));
+    if (!one)
+        return bad(where, "commandtimeout: " + one.status().message());
+    if (!one->is_time())
+        return bad(where, "commandtimeout: expected a time such as 300s or 5m, found \"" +
+                              trim(text) + "\" (a count of increments)");
+    config.command_timeout = one->seconds;
+    return {};
+}
+
 // One ini setting, applied to `config`: the same checks whether the value is
 // only being validated (parse_ini) or used (resolve_checkpoint_config).
 Status apply_ini_value(CheckpointConfig& config, const std::string& key, const std::string& value,
@@ -98,6 +114,8 @@ Status apply_ini_value(CheckpointConfig& config, const std::string& key, const s
         return set_interval(config, value, where);
     if (key == "exitat")
         return set_exitat(config, value, where);
+    if (key == "commandtimeout")
+        return set_command_timeout(config, value, where);
     if (key == "asfinal" && !parse_bool(value, config.asfinal))
         return bad(where, "asfinal: expected 0/1, true/false, yes/no or on/off, found \"" +
                               value + "\"");
@@ -168,7 +186,7 @@ Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
             known = known || sub == k;
         if (!known)
             return bad(where, "unknown setting \"" + key + "\" (known: interval, exitat, "
-                              "asfinal, command, allowcommand)");
+                              "asfinal, command, allowcommand, commandtimeout)");
         if (value.empty())
             return bad(where, "\"" + key + "\" needs a value");
         if (Status s = apply_ini_value(scratch, sub, value, where); !s)
@@ -249,7 +267,8 @@ Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
                 s = set_interval(config, param_text(p), where);
             } else if (p.name == "exitat") {
                 s = set_exitat(config, param_text(p), where);
-
+            } else if (p.name == "commandtimeout") {
+                s = set_command_timeout(config, param_text(p), where);
             } else if (p.name == "asfinal") {
                 if (p.ints.size() != 1)
                     s = bad(where, "asfinal: expected \"int asfinal\" [0|1]");

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "scene/scene.h"
+#include "session/post_command.h"
 
 #include <ck/interval.h>
 #include <ck/result.h>
@@ -61,6 +62,9 @@ struct CheckpointConfig {
     bool asfinal = false;            ///< S14.
     std::string command;             ///< S25; empty = none.
     bool allow_command = false;      ///< Only from ini or command line.
+    /// Longest one run of the command may take (commandtimeout). It applies
+    /// when the caller copies it into CommandContext::timeout_seconds.
+    double command_timeout = kDefaultCommandTimeoutSeconds;
 
     /// Checkpointing is on when an interval or an exit-at is set.
     bool enabled() const { return !interval.empty() || exitat.has_value(); }

@@ -296,6 +296,12 @@ TEST(IgnoredSettings, OptionsAndAttributes)
                           "Option \"Ri\" \"FormatResolution\" is not supported");
     expect_one_warning_at(r, "test.rib:3:35", "Option \"trace\" \"bias\" is not supported");
 
+    // The checkpoint options are read by the session, commandtimeout among them.
+    ParseResult c = parse(scene_line2("Option \"checkpoint\" \"commandtimeout\" \"5m\"",
+                                      "Display \"o.exr\" \"openexr\" \"rgba\"\n"));
+    ASSERT_TRUE(c.ok()) << dump(c);
+    EXPECT_EQ(c.warning_count(), 0) << dump(c);
+    EXPECT_EQ(c.scene.frames.at(0).options.at("checkpoint").at(0).strings.at(0), "5m");
 
     ParseResult a = parse(
         "Display \"o.exr\" \"openexr\" \"rgba\"\nWorldBegin\n"
