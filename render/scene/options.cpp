@@ -26,6 +26,14 @@ std::string extension(const std::string& name)
     return lower(std::filesystem::path(name).extension().string());
 }
 
+// A number as a user wrote it: "2", "0.5", "2.2" (no trailing zeros).
+std::string number_text(float v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", double(v));
+    return text;
+}
+
 }  // namespace
 
 bool Parser::camera_option_ok(const Request& req)
@@ -144,6 +152,11 @@ void Parser::rq_exposure(Request& req)
         return;
     settings().image.exposure_gain = v[0];
     settings().image.exposure_gamma = v[1] > 0.0f ? v[1] : 1.0f;
+    if (v[0] != 1.0f || v[1] != 1.0f)
+        m_rep.warn_once("exposure", req.loc,
+                        "Exposure " + number_text(v[0]) + " " + number_text(v[1]) +
+                            " is not applied yet: ckrender writes linear pixels, without "
+                            "exposure gain or gamma");
 }
 
 void Parser::rq_pixel_samples(Request& req)
@@ -166,6 +179,33 @@ void Parser::rq_pixel_variance(Request& req)
     if (!get_numbers(req, i, 1, v) || !no_more(req, i) || !camera_option_ok(req))
         return;
     settings().sampling.pixel_variance = std::max(0.0f, v[0]);
+    warn_pixel_variance(req.loc, settings().sampling.pixel_variance, "PixelVariance");
+}
+
+void Parser::warn_pixel_variance(const SourceLoc& loc, float variance, const std::string& what)
+{
+    if (variance > 0.0f)
+        m_rep.warn_once("pixel-variance", loc,
+                        what + " " + number_text(variance) +
+                            " is ignored: ckrender has no adaptive sampling yet, so every pixel "
+                            "gets maxsamples (or PixelSamples x * y) samples");
+}
+
+void Parser::rq_quantize(Request& req)
+{
+    std::size_t i = 0;
+    std::string type;
+    std::vector<float> v;
+    if (!get_string(req, i, type, "type") || !get_numbers(req, i, 4, v) || !no_more(req, i))
+        return;
+    // One = 0 asks for float pixels, which is what ckrender writes; depth is never written.
+    if (v[0] == 0.0f || type == "z")
+        return;
+    m_rep.warn_once("quantize", req.loc,
+                    "Quantize \"" + type + "\" " + number_text(v[0]) + " " + number_text(v[1]) +
+                        " " + number_text(v[2]) + " " + number_text(v[3]) +
+                        " is ignored: ckrender writes 32-bit float pixels, not quantized or "
+                        "dithered ones");
 }
 
 void Parser::rq_pixel_filter(Request& req)
@@ -187,12 +227,95 @@ void Parser::rq_pixel_filter(Request& req)
         m_rep.warn_once("filter:" + name, req.arg_loc(0),
                         "PixelFilter \"" + name + "\" is not supported; using gaussian");
         n = "gaussian";
+    } else if (n == "catmull-rom" || n == "sinc" || n == "mitchell") {
+        // The film samples the filter with positive weights only (docs/rendering.md).
+        m_rep.warn_once("filter:" + name, req.arg_loc(0),
+                        "PixelFilter \"" + name + "\" is approximated by a gaussian of the same "
+                        "width: ckrender cannot represent negative filter lobes");
     }
     PixelFilter& f = settings().image.filter;
     f.name = n;
     f.xwidth = w[0] > 0.0f ? w[0] : 1.0f;
     f.ywidth = w[1] > 0.0f ? w[1] : 1.0f;
 }
+
+namespace {
+
+// Screen displays: ckrender writes files only, so these are skipped.
+bool is_screen_display(const std::string& type)
+{
+    return type == "it" || type == "framebuffer" || type == "x11" || type == "windows";
+}
+
+std::string trim_spaces(const std::string& s)
+{
+    const std::size_t b = s.find_first_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// The channels a display mode names: "Ci,a,z" lists them; a classic mode
+// ("rgb", "rgba", "rgbz", "rgbaz", "a", "z", "az") spells them as letters;
+// anything else ("Nn", "albedo", a DisplayChannel name) is one channel.
+std::vector<std::string> mode_channels(const std::string& mode)
+{
+    std::vector<std::string> out;
+    if (mode.find(',') != std::string::npos) {
+        std::size_t start = 0;
+        while (start <= mode.size()) {
+            std::size_t end = mode.find(',', start);
+            if (end == std::string::npos)
+                end = mode.size();
+            out.push_back(trim_spaces(mode.substr(start, end - start)));
+            start = end + 1;
+        }
+        return out;
+    }
+    static const char* const kClassic[] = {"rgb", "rgba", "rgbz", "rgbaz", "a", "z", "az"};
+    if (std::find(std::begin(kClassic), std::end(kClassic), mode) != std::end(kClassic)) {
+        if (mode.rfind("rgb", 0) == 0)
+            out.push_back("rgb");
+        if (mode.find('a') != std::string::npos)
+            out.push_back("a");
+        if (mode.find('z') != std::string::npos)
+            out.push_back("z");
+        return out;
+    }
+    out.push_back(trim_spaces(mode));
+    return out;
+}
+
+const char* const kSupportedModes = "supported modes: rgb, rgba, Ci, Ci,a";
+
+// "rgb" or "rgba" for the modes the film can write; otherwise an empty string
+// and `why` says which channels ckrender cannot write.
+std::string film_mode(const std::string& mode, std::string& why)
+{
+    const std::vector<std::string> channels = mode_channels(mode);
+    std::vector<std::string> unknown;
+    for (const std::string& c : channels)
+        if (c != "rgb" && c != "Ci" && c != "a")
+            unknown.push_back(c);
+    if (!unknown.empty()) {
+        std::string list;
+        for (const std::string& c : unknown)
+            list += (list.empty() ? "\"" : ", \"") + c + "\"";
+        why = "mode \"" + mode + "\" asks for " + (unknown.size() == 1 ? "channel " : "channels ") +
+              list + ", which ckrender cannot write yet (" + kSupportedModes + ")";
+        return {};
+    }
+    auto colour = [](const std::string& c) { return c == "rgb" || c == "Ci"; };
+    if (channels.size() == 1 && colour(channels[0]))
+        return "rgb";
+    if (channels.size() == 2 && colour(channels[0]) && channels[1] == "a")
+        return "rgba";
+    why = "mode \"" + mode + "\" is not supported: ckrender writes colour, or colour then "
+          "alpha (" + kSupportedModes + ")";
+    return {};
+}
+
+}  // namespace
 
 void Parser::rq_display(Request& req)
 {
@@ -208,11 +331,29 @@ void Parser::rq_display(Request& req)
         d.params.push_back(p.param);
     d.compression = pl.get_string("exrcompression", pl.get_string("compression", ""));
 
+    FrameSettings& s = settings();
+    s.display_requested = true;
     bool add = !d.name.empty() && d.name[0] == '+';
     if (add)
         d.name.erase(0, 1);
+    std::vector<Display>& list = s.displays;
+    const std::string type = lower(d.type);
+
+    // A screen display writes no file: skip it (a Display without '+' still
+    // replaces the list, as it would in RenderMan).
+    if (is_screen_display(type)) {
+        m_rep.warn_once("screen-display:" + d.name + "\n" + d.type, req.loc,
+                        "Display \"" + d.name + "\" \"" + d.type +
+                            "\" skipped: ckrender writes no screen display, only image files");
+        s.screen_display = "Display \"" + d.name + "\" \"" + d.type + "\" at " + req.loc.str();
+        if (!add)
+            list.clear();
+        return;
+    }
+
     if (d.name.empty()) {
         m_rep.error(req.arg_loc(0), "Display: empty output name");
+        s.display_rejected = true;
         return;
     }
     // The name is used as a path as it is: no byte the C library would cut it
@@ -224,6 +365,7 @@ void Parser::rq_display(Request& req)
             std::snprintf(hex, sizeof hex, "0x%02X", c);
             m_rep.error(req.arg_loc(0), "Display: output name contains the control byte " +
                                             std::string(hex) + " at offset " + std::to_string(k));
+            s.display_rejected = true;
             return;
         }
     }
@@ -232,39 +374,74 @@ void Parser::rq_display(Request& req)
         if (base.empty() || base == "." || base == "..") {
             m_rep.error(req.arg_loc(0),
                         "Display \"" + d.name + "\": names a directory, not an image file");
+            s.display_rejected = true;
             return;
         }
     }
 
-    // Format from the type, or from the extension for file-like types.
-    std::string type = lower(d.type);
-    std::string ext = extension(d.name);
-    if (type == "openexr" || type == "exr" || type == "deepexr") {
+    // The types ckrender writes; the format comes from the type, or from the
+    // extension for "file".
+    const std::string ext = extension(d.name);
+    if (type == "openexr" || type == "exr") {
         d.format = ImageFormat::OpenEXR;
     } else if (type == "tiff" || type == "tif") {
         d.format = ImageFormat::TIFF;
-    } else {
-        if (type != "file" && type != "framebuffer" && type != "it")
-            m_rep.warn_once("display-type:" + d.type, req.arg_loc(1),
-                            "Display type \"" + d.type + "\" is not supported; writing a file "
-                            "(format from the extension)");
+    } else if (type == "file") {
         if (ext == ".tif" || ext == ".tiff") {
             d.format = ImageFormat::TIFF;
         } else {
             d.format = ImageFormat::OpenEXR;
-            if (ext != ".exr" && type == "file")
+            if (ext != ".exr")
                 m_rep.warn_once("display-ext:" + ext, req.arg_loc(0),
-                                "Display \"" + d.name + "\": unknown extension \"" + ext +
-                                    "\"; writing OpenEXR");
+                                "Display \"" + d.name + "\": type \"file\" with extension \"" +
+                                    ext + "\"; writing OpenEXR (ckrender's file format)");
         }
-    }
-    if (d.mode != "rgb" && d.mode != "rgba") {
-        m_rep.warning(req.arg_loc(2), "Display mode \"" + d.mode +
-                                          "\" is not supported; writing rgba");
-        d.mode = "rgba";
+    } else {
+        m_rep.error(req.loc, "Display \"" + d.name + "\": type \"" + d.type +
+                                 "\" cannot be written yet (ckrender writes the types openexr, "
+                                 "exr, tiff, tif and file; it, framebuffer, x11 and windows are "
+                                 "skipped)");
+        s.display_rejected = true;
+        return;
     }
 
-    std::vector<Display>& list = settings().displays;
+    std::string why;
+    const std::string mode = film_mode(d.mode, why);
+    if (mode.empty()) {
+        m_rep.error(req.loc, "Display \"" + d.name + "\": " + why);
+        s.display_rejected = true;
+        return;
+    }
+    d.mode = mode;
+
+    // Parameters that would change the pixels and that the writer ignores.
+    for (const ParsedParam& p : pl.items) {
+        const std::string& name = p.param.name;
+        if (name == "compression" || name == "exrcompression")
+            continue;
+        std::string what;
+        if (name == "quantize") {
+            bool is_float = true;
+            for (float v : p.as_floats())
+                is_float = is_float && v == 0.0f;
+            if (is_float)
+                continue;
+            what = "is ignored: ckrender writes 32-bit float pixels, not quantized ones";
+        } else if (name == "dither") {
+            if (p.as_floats().empty() || p.as_floats()[0] == 0.0f)
+                continue;
+            what = "is ignored: ckrender writes 32-bit float pixels, without dither";
+        } else if (name == "exrpixeltype") {
+            what = "is ignored: ckrender writes 32-bit float pixels";
+        } else if (name == "filter" || name == "filterwidth") {
+            what = "is ignored: every display uses the PixelFilter";
+        } else {
+            what = "is not supported; ignored";
+        }
+        m_rep.warn_once("display-param:" + name, p.param.loc,
+                        "Display \"" + d.name + "\": parameter \"" + name + "\" " + what);
+    }
+
     if (!add)
         list.clear();
     list.push_back(std::move(d));
@@ -288,8 +465,21 @@ void Parser::rq_hider(Request& req)
     s.max_samples = pl.get_int("maxsamples", -1);
     if (pl.has("seed"))
         s.seed = static_cast<uint32_t>(pl.get_int("seed", 0));
-    if (pl.has("pixelvariance"))
+    if (pl.has("pixelvariance")) {
         s.pixel_variance = std::max(0.0f, pl.get_float("pixelvariance", 0.0f));
+        warn_pixel_variance(req.loc, s.pixel_variance, "Hider \"pixelvariance\"");
+    }
+    // Parameters that change the picture but are not honoured. "depthfilter"
+    // only shapes depth, which is never written.
+    static const char* const kHonoured[] = {"incremental", "minsamples", "maxsamples", "seed",
+                                            "pixelvariance", "depthfilter"};
+    for (const ParsedParam& p : pl.items) {
+        const std::string& name = p.param.name;
+        if (std::find(std::begin(kHonoured), std::end(kHonoured), name) == std::end(kHonoured))
+            m_rep.warn_once("hider-param:" + name, p.param.loc,
+                            "Hider \"" + type + "\": parameter \"" + name +
+                                "\" is not supported; ignored");
+    }
     if (s.max_samples == 0 || s.max_samples < -1) {
         m_rep.error(req.loc, "Hider: maxsamples must be positive");
         s.max_samples = -1;
@@ -367,6 +557,18 @@ void Parser::rq_option(Request& req)
             (m_frame ? m_frame->sampling.seed : s.sampling.seed) = seed;
         }
     }
+
+    // Options that change the picture and are not read. Option "Ri" is how
+    // newer RenderMan writes Format, PixelVariance, PixelFilter and the like.
+    for (const ParsedParam& p : pl.items) {
+        const std::string& param = p.param.name;
+        if (name == "Ri" || (name == "trace" && param != "maxdepth"))
+            m_rep.warn_once("option:" + name + ":" + param, p.param.loc,
+                            "Option \"" + name + "\" \"" + param + "\" is not supported; ignored" +
+                                (name == "Ri" ? " (write the classic request instead, e.g. "
+                                                "Format or PixelFilter)"
+                                              : ""));
+    }
 }
 
 void Parser::rq_integrator(Request& req)
@@ -380,9 +582,24 @@ void Parser::rq_integrator(Request& req)
         ++i;
     ParamList pl;
     params(req, i, ParamUse::Shader, pl);
-    if (name != "PxrPathTracer")
+    if (name != "PxrPathTracer") {
         m_rep.warn_once("integrator:" + name, req.arg_loc(0),
-                        "Integrator \"" + name + "\" is approximated by path tracing");
+                        "Integrator \"" + name + "\" is approximated by path tracing (of its "
+                        "parameters only maxPathLength is used)");
+    } else {
+        // ckrender's path tracer honours the path length only.
+        for (const ParsedParam& p : pl.items) {
+            const std::string& param = p.param.name;
+            if (param == "maxPathLength")
+                continue;
+            const bool clamp = param == "clampLuminance" || param == "maxIndirectRadiance" ||
+                               param == "clampDepth";
+            m_rep.warn_once("integrator-param:" + param, p.param.loc,
+                            "Integrator \"PxrPathTracer\": parameter \"" + param + "\" " +
+                                (clamp ? "is ignored: ckrender does not clamp radiance"
+                                       : "is not supported; ignored"));
+        }
+    }
     // The last Integrator wins.
     if (pl.has("maxPathLength")) {
         int depth = std::max(0, pl.get_int("maxPathLength", 5));

@@ -203,6 +203,7 @@ DeclTable::DeclTable()
         {"pixelvariance", "uniform float"}, {"jitter", "uniform int"},
         {"interval", "uniform string"}, {"exitat", "uniform string"},
         {"asfinal", "uniform int"}, {"command", "uniform string"},
+        {"commandtimeout", "uniform string"},
         {"compression", "uniform string"}, {"exrcompression", "uniform string"},
         {"quantize", "uniform float[4]"}, {"dither", "uniform float"},
         {"origin", "uniform int[2]"}, {"maxdiffusedepth", "uniform int"},

@@ -180,7 +180,7 @@ const std::unordered_map<std::string, Parser::Handler>& Parser::handlers()
         {"DetailRange", &Parser::rq_ignore_silently},
         {"RelativeDetail", &Parser::rq_ignore_silently},
         {"ErrorHandler", &Parser::rq_ignore_silently},
-        {"Quantize", &Parser::rq_ignore_silently},
+        {"Quantize", &Parser::rq_quantize},
         {"ColorSamples", &Parser::rq_ignore_warn},
         {"TextureCoordinates", &Parser::rq_ignore_warn},
         {"Bound", &Parser::rq_ignore_silently},

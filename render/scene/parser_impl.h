@@ -73,6 +73,9 @@ struct FrameSettings {
     Sampling sampling;
     int max_depth = 5;
     std::vector<Display> displays;
+    bool display_requested = false;  ///< Some Display request was given (even a rejected one).
+    bool display_rejected = false;   ///< Some Display request was an error.
+    std::string screen_display;      ///< The last screen display skipped, for messages.
     OptionMap options;
     std::vector<std::string> archive_path;  ///< Option "searchpath" "archive", expanded.
     std::vector<std::string> texture_path;  ///< Option "searchpath" "texture", expanded.
@@ -213,6 +216,8 @@ private:
     void rq_pixel_samples(Request& req);
     void rq_pixel_variance(Request& req);
     void rq_pixel_filter(Request& req);
+    void rq_quantize(Request& req);
+    void warn_pixel_variance(const SourceLoc& loc, float variance, const std::string& what);
     void rq_display(Request& req);
     void rq_hider(Request& req);
     void rq_option(Request& req);

@@ -147,6 +147,16 @@ void Parser::build_polygons(const Request& req, const std::vector<int>& nloops,
     Primvar pv_st = primvar("st", 2);
     Primvar pv_s = pv_st ? Primvar{} : primvar("s", 1);
     Primvar pv_t = pv_st ? Primvar{} : primvar("t", 1);
+    // Os is not carried per vertex: partial values would be rendered opaque.
+    if (const ParsedParam* os = pl.find("Os"); os) {
+        bool partial = false;
+        for (float v : os->param.floats)
+            partial = partial || (v > 0.0f && v < 1.0f);
+        if (partial)
+            m_rep.warn_once("partial-opacity-primvar", os->param.loc,
+                            req.name + ": \"Os\" primvar ignored: partial opacity is not "
+                                       "supported yet; surfaces are opaque");
+    }
 
     // Triangulate each face into corner indices.
     std::vector<uint32_t> tri;       // Corner index per triangle vertex.

@@ -41,7 +41,7 @@ std::string checkpoint_blocker(const Frame& frame)
         if (d.format != ImageFormat::OpenEXR)
             return d.loc.str() + ": Display \"" + d.name +
                    "\" is not OpenEXR; an incremental render can only be checkpointed and "
-                   "recovered to OpenEXR (S3)";
+                   "recovered to OpenEXR";
     return {};
 }
 

@@ -97,7 +97,7 @@ struct Image {
     /// CropWindow xmin, xmax, ymin, ymax in NDC (0..1, y down).
     float crop_window[4] = {0, 1, 0, 1};
     PixelFilter filter;
-    float exposure_gain = 1.0f;   ///< Exposure gain gamma (stored; applied on output).
+    float exposure_gain = 1.0f;   ///< Exposure gain gamma (stored only; not applied yet).
     float exposure_gamma = 1.0f;
 };
 
@@ -108,7 +108,9 @@ struct Display {
     std::string name;         ///< Output path as written in the RIB.
     std::string type;         ///< Type as written: "openexr", "exr", "tiff", "file", ...
     ImageFormat format = ImageFormat::OpenEXR;  ///< From the type, or from the extension for "file".
-    std::string mode = "rgba";  ///< "rgb" or "rgba" (others are rejected by the parser).
+    /// "rgb" or "rgba": the parser turns "Ci" and "Ci,a" into these and rejects
+    /// every other mode (a channel ckrender cannot write yet) as a scene error.
+    std::string mode = "rgba";
     std::string compression;  ///< "compression"/"exrcompression" parameter, empty = default.
     std::vector<Param> params;  ///< Every parameter, raw.
     SourceLoc loc;
@@ -295,7 +297,9 @@ struct Frame {
     Image image;
     Sampling sampling;
     int max_depth = 5;       ///< Option "trace" "int maxdepth".
-    std::vector<Display> displays;  ///< At least one: the parser adds "ckrender.exr" if none.
+    /// File displays only (screen displays are skipped). At least one when the parse has
+    /// no error: the parser adds "ckrender.exr" when no Display was given.
+    std::vector<Display> displays;
     OptionMap options;       ///< Every Option in effect for this frame, raw.
     std::vector<std::string> assets;  ///< Resolved paths of files the frame reads (maps, archives).
     World world;

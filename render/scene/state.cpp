@@ -90,7 +90,14 @@ void Parser::rq_world_begin(Request& req)
     frame->displays = s.displays;
     frame->options = s.options;
     frame->assets = s.assets;
-    if (frame->displays.empty()) {
+    if (frame->displays.empty() && s.display_requested) {
+        // Every Display was rejected (already reported) or was a screen display.
+        if (!s.display_rejected)
+            m_rep.error(req.loc, "no file Display for this frame: ckrender writes no screen "
+                                 "display (" + s.screen_display +
+                                 " was skipped), so nothing would be written; add a file "
+                                 "display, e.g. Display \"+frame.exr\" \"openexr\" \"rgba\"");
+    } else if (frame->displays.empty()) {
         m_rep.warning(req.loc, "no Display given; writing \"ckrender.exr\" (openexr, rgba)");
         Display d;
         d.name = "ckrender.exr";
@@ -551,7 +558,16 @@ void Parser::rq_attribute(Request& req)
         if (indirect >= 0)
             m_state.vis.indirect = indirect != 0;
     }
-    // Every other attribute (trace depths, displacementbound, dice, ...) is accepted and ignored.
+    // Per-object trace settings change the picture and are not honoured: the
+    // path depth is one number per frame. Every other attribute (displacementbound,
+    // dice, shade, user, ...) has no effect on a ray tracer without displacement
+    // or shaders, and is accepted and ignored.
+    if (name == "trace")
+        for (const ParsedParam& p : pl.items)
+            m_rep.warn_once("attribute:trace:" + p.param.name, p.param.loc,
+                            "Attribute \"trace\" \"" + p.param.name +
+                                "\" is not supported; ignored (the path depth comes from "
+                                "maxPathLength or Option \"trace\" \"maxdepth\")");
 }
 
 void Parser::rq_color(Request& req)
@@ -570,6 +586,13 @@ void Parser::rq_opacity(Request& req)
     if (!get_numbers(req, i, 3, v) || !no_more(req, i))
         return;
     m_state.os = C3f(v[0], v[1], v[2]);
+    // The renderer only tells 0 (invisible) from anything else (opaque).
+    const bool partial = (v[0] > 0.0f && v[0] < 1.0f) || (v[1] > 0.0f && v[1] < 1.0f) ||
+                         (v[2] > 0.0f && v[2] < 1.0f);
+    if (partial)
+        m_rep.warn_once("partial-opacity", req.loc,
+                        "Opacity: partial opacity is not supported yet; surfaces are opaque "
+                        "unless their opacity is 0");
 }
 
 }  // namespace ck::scene::detail

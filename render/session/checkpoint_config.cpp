@@ -2,7 +2,11 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "session/checkpoint_config.h"
 
+#include "session/post_command.h"
+
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -11,7 +15,8 @@ namespace ck::render {
 namespace {
 
 const char* const kIniPrefixes[] = {"/ckrender/checkpoint/", "/prman/checkpoint/"};
-const char* const kIniKeys[] = {"interval", "exitat", "asfinal", "command", "allowcommand"};
+const char* const kIniKeys[] = {"interval", "exitat",       "asfinal",
+                                "command",  "allowcommand", "commandtimeout"};
 
 std::string trim(const std::string& s)
 {
@@ -45,6 +50,86 @@ bool parse_bool(const std::string& text, bool& out)
     return false;
 }
 
+// Cuts a trailing comment: a '#' that starts a word (at the start of the
+// line or after a space or tab) outside '...' and "..." quotes.
+std::string strip_comment(const std::string& line)
+{
+    char quote = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quote) {
+            if (quote == '"' && c == '\\' && i + 1 < line.size())
+                ++i;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '\'' || c == '"')
+            quote = c;
+        else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
+            return line.substr(0, i);
+    }
+    return line;
+}
+
+Status set_interval(CheckpointConfig& config, const std::string& text, const std::string& where)
+{
+    auto seq = parse_interval_sequence(text);
+    if (!seq)
+        return bad(where, seq.status().message());
+    config.interval = seq.value();
+    return {};
+}
+
+Status set_exitat(CheckpointConfig& config, const std::string& text, const std::string& where)
+{
+    auto one = parse_interval(trim(text));
+    if (!one)
+        return bad(where, "exitat: " + one.status().message());
+    config.exitat = one.value();
+    return {};
+}
+
+// A time in the interval notation (300s, 5m, 0.5h, or bare seconds); increments
+// mean nothing for a command.
+Status set_command_timeout(CheckpointConfig& config, const std::string& text,
+                           const std::string& where)
+{
+    auto one = parse_interval(trim(text));
+    if (!one)
+        return bad(where, "commandtimeout: " + one.status().message());
+    if (!one->is_time())
+        return bad(where, "commandtimeout: expected a time such as 300s or 5m, found \"" +
+                              trim(text) + "\" (a count of increments)");
+    config.command_timeout = one->seconds;
+    return {};
+}
+
+// One ini setting, applied to `config`: the same checks whether the value is
+// only being validated (parse_ini) or used (resolve_checkpoint_config).
+Status apply_ini_value(CheckpointConfig& config, const std::string& key, const std::string& value,
+                       const std::string& where)
+{
+    if (key == "interval")
+        return set_interval(config, value, where);
+    if (key == "exitat")
+        return set_exitat(config, value, where);
+    if (key == "commandtimeout")
+        return set_command_timeout(config, value, where);
+    if (key == "asfinal" && !parse_bool(value, config.asfinal))
+        return bad(where, "asfinal: expected 0/1, true/false, yes/no or on/off, found \"" +
+                              value + "\"");
+    if (key == "allowcommand" && !parse_bool(value, config.allow_command))
+        return bad(where, "allowcommand: expected 0/1, true/false, yes/no or on/off, found \"" +
+                              value + "\"");
+    if (key == "command") {
+        if (auto args = split_command(value); !args)
+            return bad(where, "command: " + args.status().message());
+        config.command = value;
+    }
+    return {};
+}
+
 // Joins a RIB parameter's values into interval text: strings as written,
 // ints as bare numbers (positive seconds, negative increments).
 std::string param_text(const scene::Param& p)
@@ -72,14 +157,15 @@ std::string param_text(const scene::Param& p)
 Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
 {
     IniSettings ini;
-    ini.path = name;
+    ini.paths.push_back(name);
+    CheckpointConfig scratch;  // values are checked here, so a bad one names its line
     std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
         ++number;
         const std::string where = name + ":" + std::to_string(number);
-        std::string t = trim(line);
+        std::string t = trim(strip_comment(line));
         if (t.empty() || t[0] == '#')
             continue;
         size_t space = t.find_first_of(" \t");
@@ -98,11 +184,20 @@ Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
         bool known = false;
         for (const char* k : kIniKeys)
             known = known || sub == k;
+        if (!known && (sub == "ddccomplvl" || sub == "skipdeepexr")) {
+            // RenderMan's deep-data checkpoint settings (S18, S19): a real
+            // rendermn.ini may carry them; ckrender writes no deep output yet.
+            ini.warnings.push_back(where + ": \"" + key +
+                                   "\" ignored: ckrender writes no deep output yet");
+            continue;
+        }
         if (!known)
             return bad(where, "unknown setting \"" + key + "\" (known: interval, exitat, "
-                              "asfinal, command, allowcommand)");
+                              "asfinal, command, allowcommand, commandtimeout)");
         if (value.empty())
             return bad(where, "\"" + key + "\" needs a value");
+        if (Status s = apply_ini_value(scratch, sub, value, where); !s)
+            return s;
         ini.checkpoint[sub] = {value, where};
     }
     return ini;
@@ -118,41 +213,56 @@ Result<IniSettings> read_ini(const std::string& path)
     return parse_ini(ss.str(), path);
 }
 
+Result<IniSettings> load_settings_files(const std::string& ini_option)
+{
+    IniSettings all;
+    auto merge = [&all](const IniSettings& later) {
+        for (const auto& [key, entry] : later.checkpoint)
+            all.checkpoint[key] = entry;
+        all.paths.insert(all.paths.end(), later.paths.begin(), later.paths.end());
+        all.warnings.insert(all.warnings.end(), later.warnings.begin(), later.warnings.end());
+    };
+    auto read_optional = [&](const std::string& path) -> Status {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec))
+            return {};
+        auto ini = read_ini(path);
+        if (!ini)
+            return ini.status();
+        merge(ini.value());
+        return {};
+    };
+
+    // 1. An existing RenderMan setup's rendermn.ini in the current directory.
+    if (Status s = read_optional("rendermn.ini"); !s)
+        return s;
+
+    // 2. ckrender.ini: --ini, else $CKRENDER_INI (both must exist), else ./ckrender.ini.
+    std::string path = ini_option;
+    if (path.empty())
+        if (const char* env = std::getenv("CKRENDER_INI"); env && *env)
+            path = env;
+    if (path.empty()) {
+        if (Status s = read_optional("ckrender.ini"); !s)
+            return s;
+        return all;
+    }
+    auto ini = read_ini(path);
+    if (!ini)
+        return ini.status();
+    merge(ini.value());
+    return all;
+}
+
 Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
                                                    const scene::OptionMap& frame_options,
                                                    const CliCheckpoint& cli)
 {
     CheckpointConfig config;
 
-    auto set_interval = [&](const std::string& text, const std::string& where) -> Status {
-        auto seq = parse_interval_sequence(text);
-        if (!seq)
-            return bad(where, seq.status().message());
-        config.interval = seq.value();
-        return {};
-    };
-    auto set_exitat = [&](const std::string& text, const std::string& where) -> Status {
-        auto one = parse_interval(trim(text));
-        if (!one)
-            return bad(where, "exitat: " + one.status().message());
-        config.exitat = one.value();
-        return {};
-    };
-
-    // 1. ini.
+    // 1. ini files (already merged in order).
     for (const auto& [key, entry] : ini.checkpoint) {
-        Status s;
-        if (key == "interval")
-            s = set_interval(entry.value, entry.where);
-        else if (key == "exitat")
-            s = set_exitat(entry.value, entry.where);
-        else if (key == "asfinal" && !parse_bool(entry.value, config.asfinal))
-            s = bad(entry.where, "asfinal: expected 0/1, true/false, yes/no or on/off");
-        else if (key == "command")
-            config.command = entry.value;
-        else if (key == "allowcommand" && !parse_bool(entry.value, config.allow_command))
-            s = bad(entry.where, "allowcommand: expected 0/1, true/false, yes/no or on/off");
-        if (!s)
+        if (Status s = apply_ini_value(config, key, entry.value, entry.where); !s)
             return s;
     }
 
@@ -162,9 +272,11 @@ Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
             const std::string where = p.loc.str();
             Status s;
             if (p.name == "interval") {
-                s = set_interval(param_text(p), where);
+                s = set_interval(config, param_text(p), where);
             } else if (p.name == "exitat") {
-                s = set_exitat(param_text(p), where);
+                s = set_exitat(config, param_text(p), where);
+            } else if (p.name == "commandtimeout") {
+                s = set_command_timeout(config, param_text(p), where);
             } else if (p.name == "asfinal") {
                 if (p.ints.size() != 1)
                     s = bad(where, "asfinal: expected \"int asfinal\" [0|1]");
@@ -197,11 +309,11 @@ Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
         if (comma != std::string::npos && exitat.empty())
             return bad(where, "nothing after the comma (expected INTERVAL,EXITAT)");
         if (!interval.empty()) {
-            if (Status s = set_interval(interval, where); !s)
+            if (Status s = set_interval(config, interval, where); !s)
                 return s;
         }
         if (!exitat.empty()) {
-            if (Status s = set_exitat(exitat, where); !s)
+            if (Status s = set_exitat(config, exitat, where); !s)
                 return s;
         }
         if (interval.empty() && exitat.empty())

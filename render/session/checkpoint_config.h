@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 //
-// Where checkpoint settings come from (S13): ckrender.ini, then the RIB's
-// Option "checkpoint" (global, then the frame's own), then the command line;
-// the later one wins, key by key. The post-checkpoint command is only ever
-// enabled by the command line or the ini file, never by the RIB (S25).
+// Where checkpoint settings come from (S13): ./rendermn.ini, then ckrender.ini,
+// then the RIB's Option "checkpoint" (global, then the frame's own), then the
+// command line; the later one wins, key by key. The post-checkpoint command is
+// only ever enabled by the command line or an ini file, never by the RIB (S25).
 #pragma once
 
 #include "scene/scene.h"
+#include "session/post_command.h"
 
 #include <ck/interval.h>
 #include <ck/result.h>
@@ -19,7 +20,7 @@
 
 namespace ck::render {
 
-/// Settings read from ckrender.ini: key (after /ckrender/checkpoint/ or
+/// Settings read from ini files: key (after /ckrender/checkpoint/ or
 /// /prman/checkpoint/) -> value text, with where each came from.
 struct IniSettings {
     struct Entry {
@@ -27,16 +28,31 @@ struct IniSettings {
         std::string where;  ///< "file:line"
     };
     std::map<std::string, Entry> checkpoint;
-    std::string path;  ///< The file read, empty when none.
+    std::vector<std::string> paths;  ///< The files read, in order; empty when none.
+    /// "file:line: ..." for settings RenderMan has and ckrender does not yet
+    /// honour (/prman/checkpoint/ddccomplvl, skipdeepexr: no deep output);
+    /// the caller prints each as a warning.
+    std::vector<std::string> warnings;
 };
 
 /// Parses ini text. Lines: "/ckrender/checkpoint/KEY VALUE..." (or /prman/...),
-/// blank lines and '#' comments. Unknown keys under /ckrender/ are errors
-/// naming file:line; other namespaces are ignored (a rendermn.ini holds many).
+/// blank lines and '#' comments; a '#' that starts a word outside quotes
+/// starts a comment to the end of the line. Unknown keys under /ckrender/ or
+/// /prman/checkpoint/, a missing value and a bad value (an interval that does
+/// not parse, a boolean that is not one, an unterminated quote in a command)
+/// are ErrorCode::InvalidArgument naming file:line; other namespaces are
+/// ignored (a rendermn.ini holds many).
 Result<IniSettings> parse_ini(const std::string& text, const std::string& name);
 
 /// Reads an ini file; a missing file is ErrorCode::NotFound.
 Result<IniSettings> read_ini(const std::string& path);
+
+/// ckrender's settings files, in order, a later setting replacing an earlier
+/// one key by key: ./rendermn.ini when present, then ckrender.ini from
+/// `ini_option` (--ini) when given, else $CKRENDER_INI when set, else
+/// ./ckrender.ini when present. A file named by --ini or $CKRENDER_INI must
+/// exist (ErrorCode::NotFound); every error names the file (and line).
+Result<IniSettings> load_settings_files(const std::string& ini_option);
 
 /// What the command line said: -checkpoint INTERVAL[,EXITAT] and friends.
 struct CliCheckpoint {
@@ -50,6 +66,9 @@ struct CheckpointConfig {
     bool asfinal = false;            ///< S14.
     std::string command;             ///< S25; empty = none.
     bool allow_command = false;      ///< Only from ini or command line.
+    /// Longest one run of the command may take (commandtimeout). It applies
+    /// when the caller copies it into CommandContext::timeout_seconds.
+    double command_timeout = kDefaultCommandTimeoutSeconds;
 
     /// Checkpointing is on when an interval or an exit-at is set.
     bool enabled() const { return !interval.empty() || exitat.has_value(); }

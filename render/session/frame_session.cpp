@@ -559,6 +559,7 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     }
     if (m_run_command) {
         CommandContext ctx{uint64_t(min_samples), frame_elapsed(), reason};
+        ctx.timeout_seconds = m_options.checkpoint.command_timeout;
         int code = 0;
         if (Status s = run_command(m_command, ctx, code); !s)
             log(prefix + "warning: " + s.message());
@@ -602,6 +603,7 @@ Status FrameSession::write_final()
     Status s = write_images_atomically(writes);
     if (s && m_run_command) {
         CommandContext ctx{uint64_t(m_film.min_weight()), frame_elapsed(), format::kReasonFinished};
+        ctx.timeout_seconds = m_options.checkpoint.command_timeout;
         int code = 0;
         if (Status c = run_command(m_command, ctx, code); !c)
             log("frame " + std::to_string(m_frame.number) + ": warning: " + c.message());

@@ -156,25 +156,10 @@ std::string renderer_id()
            machine;
 }
 
-// The ini file: --ini, else $CKRENDER_INI, else ./ckrender.ini when present.
+// The settings files (checkpoint_config.h: ./rendermn.ini, then ckrender.ini).
 ck::Result<ck::render::IniSettings> load_ini(const Options& options)
 {
-    std::string path = options.ini;
-    bool required = !path.empty();
-    if (path.empty()) {
-        if (const char* env = std::getenv("CKRENDER_INI"); env && *env) {
-            path = env;
-            required = true;
-        } else if (std::filesystem::exists("ckrender.ini")) {
-            path = "ckrender.ini";
-        }
-    }
-    if (path.empty())
-        return ck::render::IniSettings{};
-    auto ini = ck::render::read_ini(path);
-    if (!ini && !required && ini.status().code() == ck::ErrorCode::NotFound)
-        return ck::render::IniSettings{};
-    return ini;
+    return ck::render::load_settings_files(options.ini);
 }
 
 // "12.3 MiB": a size in the unit that keeps small figures readable.
@@ -236,6 +221,8 @@ int run(const Options& options)
         print_line("ckrender: error: " + ini.status().message());
         return exit_code(ExitCode::Usage);
     }
+    for (const std::string& w : ini->warnings)
+        print_line("ckrender: warning: " + w);
 
     // "-": a RIB on standard input (plain or gzip), as RenderMan reads it.
     ck::scene::ParseResult parsed;

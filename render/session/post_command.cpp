@@ -2,10 +2,16 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "session/post_command.h"
 
+#include "session/signals.h"
+
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +19,46 @@
 extern char** environ;
 
 namespace ck::render {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+double seconds_since(SteadyClock::time_point start)
+{
+    return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+// True once the process has exited; it is left to be reaped (WNOWAIT), so its
+// pid, which is also its process group's id, cannot be reused meanwhile.
+bool has_exited(pid_t pid)
+{
+    siginfo_t info = {};
+    for (;;) {
+        if (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0)
+            return info.si_pid == pid;
+        if (errno != EINTR)
+            return true;  // ECHILD: nothing left to wait for
+    }
+}
+
+// Sleeps a little while polling the command: short at first, so quick
+// commands cost little, then up to 50 ms.
+void poll_pause(int& round)
+{
+    const int ms = std::min(50, 1 << std::min(round, 6));
+    ++round;
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+std::string seconds_text(double s)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", s);
+    return text;
+}
+
+}  // namespace
 
 Result<std::vector<std::string>> split_command(const std::string& command)
 {
@@ -104,11 +150,47 @@ Status run_command(const std::vector<std::string>& arguments, const CommandConte
         argv.push_back(a.data());
     argv.push_back(nullptr);
 
+    // A process group of its own, so a timeout stops everything it started.
+    posix_spawnattr_t attr;
+    ::posix_spawnattr_init(&attr);
+    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    ::posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ);
+    int rc = ::posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ);
+    ::posix_spawnattr_destroy(&attr);
     if (rc != 0)
         return {ErrorCode::Io, "cannot run post-checkpoint command \"" + argv_strings[0] +
                                    "\": " + std::strerror(rc)};
+
+    const auto start = SteadyClock::now();
+    const double limit = context.timeout_seconds > 0 ? context.timeout_seconds
+                                                     : kDefaultCommandTimeoutSeconds;
+    // In its own group the command no longer sees the terminal's Ctrl-C: pass on
+    // one that arrives while it runs.
+    const bool interrupted_before = exit_signal() != 0;
+    bool passed_on = false;
+    bool timed_out = false;
+    int round = 0;
+    while (!has_exited(pid)) {
+        if (seconds_since(start) >= limit) {
+            timed_out = true;
+            ::kill(-pid, SIGTERM);
+            const auto term = SteadyClock::now();
+            while (!has_exited(pid) && seconds_since(term) < kCommandKillGraceSeconds)
+                poll_pause(round);
+            break;
+        }
+        if (!passed_on && !interrupted_before && exit_signal() == SIGINT) {
+            ::kill(-pid, SIGINT);
+            passed_on = true;
+        }
+        poll_pause(round);
+    }
+    // Whatever is left of the group (the leader is not reaped yet, so the id
+    // still names this group).
+    if (timed_out)
+        ::kill(-pid, SIGKILL);
+
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
@@ -116,6 +198,15 @@ Status run_command(const std::vector<std::string>& arguments, const CommandConte
                                        std::strerror(errno)};
     }
     exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (timed_out) {
+        std::string text;
+        for (const std::string& a : argv_strings)
+            text += (text.empty() ? "" : " ") + a;
+        return {ErrorCode::Io, "post-checkpoint command \"" + text + "\" did not finish within " +
+                                   seconds_text(limit) +
+                                   " s; it was stopped (with everything it started) and the "
+                                   "render goes on"};
+    }
     return {};
 }
 

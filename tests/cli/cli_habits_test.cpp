@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -147,6 +148,35 @@ TEST(CliHabits, NoExitatSwitchesARibExitAtOff)
     EXPECT_EQ(d.run({"--frame", "1", "-q", "s.rib"}).exit_code, 75);
     auto r = d.run({"--frame", "1", "--no-exitat", "-q", "s.rib"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(CliHabits, S25CommandTimeoutFromTheRibStopsASlowCommand)
+{
+    const std::string options =
+        "Option \"checkpoint\" \"string interval\" [\"1i\"] \"string command\" [\"sleep 30\"] "
+        "\"string commandtimeout\" [\"1s\"]\n";
+    Dir d(frames_scene(kIncremental, options));
+    const auto start = std::chrono::steady_clock::now();
+    auto r = d.run({"--allow-command", "--frame", "1", "-q", "s.rib"});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("sleep 30"), std::string::npos) << r.err;
+    EXPECT_LT(seconds, 25.0) << "the 1 s limit did not apply: " << r.err;
+}
+
+TEST(CliHabits, RenderMansDeepSettingsInRendermnIniWarnAndDoNotStop)
+{
+    Dir d(frames_scene(kIncremental));
+    std::ofstream(d.dir.file("rendermn.ini")) << "/prman/checkpoint/ddccomplvl 9\n"
+                                                 "/prman/checkpoint/skipdeepexr 1\n";
+    auto r = d.run({"--frame", "1", "-q", "s.rib"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("ckrender: warning: rendermn.ini:1: \"/prman/checkpoint/ddccomplvl\" "
+                         "ignored: ckrender writes no deep output yet"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("rendermn.ini:2: "), std::string::npos) << r.err;
 }
 
 TEST(Progress, RenderManPercentLinesOnStdout)

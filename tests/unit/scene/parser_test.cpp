@@ -218,9 +218,10 @@ TEST(Parser, Displays)
     ParseResult r = parse(
         "Display \"a.tif\" \"file\" \"rgb\"\nDisplay \"+b.exr\" \"openexr\" \"rgba\" "
         "\"string exrcompression\" \"zip\" \"float dither\" [0.5]\n"
-        "Display \"+c.tiff\" \"framebuffer\" \"z\"\nWorldBegin\nWorldEnd\n");
+        "Display \"+c.tiff\" \"tiff\" \"Ci,a\"\nDisplay \"+d.exr\" \"exr\" \"Ci\"\n"
+        "WorldBegin\nWorldEnd\n");
     const Frame& f = only_frame(r);
-    ASSERT_EQ(f.displays.size(), 3u) << dump(r);
+    ASSERT_EQ(f.displays.size(), 4u) << dump(r);
     EXPECT_EQ(f.displays[0].name, "a.tif");
     EXPECT_EQ(f.displays[0].format, ImageFormat::TIFF);
     EXPECT_EQ(f.displays[0].mode, "rgb");
@@ -229,8 +230,10 @@ TEST(Parser, Displays)
     EXPECT_EQ(f.displays[1].compression, "zip");
     EXPECT_EQ(f.displays[1].params.size(), 2u);
     EXPECT_EQ(f.displays[2].format, ImageFormat::TIFF);
-    EXPECT_EQ(f.displays[2].mode, "rgba");  // "z" falls back with a warning.
-    EXPECT_EQ(warnings_with(r, "Display mode \"z\"").size(), 1u);
+    EXPECT_EQ(f.displays[2].mode, "rgba");  // "Ci,a" is rgba
+    EXPECT_EQ(f.displays[3].mode, "rgb");   // "Ci" is rgb
+    // dither 0.5 is ignored (float pixels): one warning naming it.
+    EXPECT_EQ(warnings_with(r, "parameter \"dither\"").size(), 1u) << dump(r);
     EXPECT_TRUE(r.ok());
 
     // Without '+', Display replaces the list.

@@ -12,8 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace {
 
@@ -62,6 +65,82 @@ TEST(Ini, UnknownKeyNamesFileAndLine)
     ASSERT_FALSE(ini.is_ok());
     EXPECT_NE(ini.status().message().find("ck.ini:2"), std::string::npos);
     EXPECT_FALSE(parse_ini("/ckrender/checkpoint/interval\n", "x").is_ok());
+}
+
+TEST(Ini, TrailingCommentIsAComment)
+{
+    // S13: ini lines. A '#' that starts a word outside quotes starts a comment.
+    auto ini = parse_ini("/ckrender/checkpoint/interval 10m # every ten minutes\n"
+                         "/ckrender/checkpoint/asfinal 1\t# keep it resumable\n"
+                         "/ckrender/checkpoint/command sh -c 'echo \"# $0\"' a#b # note\n"
+                         "/ckrender/checkpoint/exitat 5m#not a comment\n",
+                         "ck.ini");
+    ASSERT_FALSE(ini.is_ok()) << "5m#not is not a time";
+    EXPECT_NE(ini.status().message().find("ck.ini:4"), std::string::npos)
+        << ini.status().message();
+
+    ini = parse_ini("/ckrender/checkpoint/interval 10m # every ten minutes\n"
+                    "/ckrender/checkpoint/asfinal 1\t# keep it resumable\n"
+                    "/ckrender/checkpoint/command sh -c 'echo \"# $0\"' a#b # note\n",
+                    "ck.ini");
+    ASSERT_TRUE(ini.is_ok()) << ini.status().message();
+    EXPECT_EQ(ini->checkpoint.at("interval").value, "10m");
+    EXPECT_EQ(ini->checkpoint.at("asfinal").value, "1");
+    EXPECT_EQ(ini->checkpoint.at("command").value, "sh -c 'echo \"# $0\"' a#b");
+    auto c = resolve_checkpoint_config(ini.value(), {}, {});
+    ASSERT_TRUE(c.is_ok()) << c.status().message();
+    EXPECT_DOUBLE_EQ(c->interval.at(0).seconds, 600);
+    EXPECT_TRUE(c->asfinal);
+}
+
+TEST(Ini, BadValueNamesFileAndLine)
+{
+    // docs/cli.md: a bad ini value is a usage error naming file:line, found when
+    // the file is read (before any scene is loaded).
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"/ckrender/checkpoint/interval 10x", "\"10x\""},
+        {"/prman/checkpoint/exitat 5m-3s", "exitat"},
+        {"/ckrender/checkpoint/asfinal maybe", "asfinal"},
+        {"/ckrender/checkpoint/allowcommand sure", "allowcommand"},
+        {"/ckrender/checkpoint/commandtimeout 10i", "commandtimeout"},
+        {"/ckrender/checkpoint/command echo 'open", "command"},
+    };
+    for (const auto& [line, named] : cases) {
+        SCOPED_TRACE(line);
+        auto ini = parse_ini("# settings\n" + line + "\n", "ck.ini");
+        ASSERT_FALSE(ini.is_ok());
+        EXPECT_EQ(ini.status().code(), ck::ErrorCode::InvalidArgument);
+        EXPECT_EQ(ini.status().message().rfind("ck.ini:2: ", 0), 0u) << ini.status().message();
+        EXPECT_NE(ini.status().message().find(named), std::string::npos)
+            << ini.status().message();
+    }
+}
+
+TEST(CheckpointConfig, CommandTimeoutDefaultIniAndRib)
+{
+    // S25's command gets a time limit: 300 s unless commandtimeout says otherwise.
+    EXPECT_DOUBLE_EQ(resolve_checkpoint_config({}, {}, {}).value().command_timeout, 300.0);
+    EXPECT_DOUBLE_EQ(kDefaultCommandTimeoutSeconds, 300.0);
+
+    auto ini = parse_ini("/prman/checkpoint/commandtimeout 1m30s\n", "ck.ini");
+    ASSERT_TRUE(ini.is_ok()) << ini.status().message();
+    EXPECT_DOUBLE_EQ(resolve_checkpoint_config(ini.value(), {}, {}).value().command_timeout, 90.0);
+
+    ck::scene::OptionMap rib;
+    rib["checkpoint"] = {string_param("commandtimeout", {"0.5s"})};
+    EXPECT_DOUBLE_EQ(resolve_checkpoint_config(ini.value(), rib, {}).value().command_timeout, 0.5)
+        << "the RIB comes after the ini";
+    rib["checkpoint"] = {int_param("commandtimeout", {20})};
+    EXPECT_DOUBLE_EQ(resolve_checkpoint_config({}, rib, {}).value().command_timeout, 20.0)
+        << "a bare number is seconds (S6)";
+
+    rib["checkpoint"] = {string_param("commandtimeout", {"3i"}, 14)};
+    auto r = resolve_checkpoint_config({}, rib, {});
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_NE(r.status().message().find("scene.rib:14:9: commandtimeout"), std::string::npos)
+        << r.status().message();
+    rib["checkpoint"] = {string_param("commandtimeout", {"soon"})};
+    EXPECT_FALSE(resolve_checkpoint_config({}, rib, {}).is_ok());
 }
 
 TEST(CheckpointConfig, PrecedenceIniThenRibThenCommandLine)
@@ -233,6 +312,84 @@ TEST(PostCommand, RunsWithSubstitutedArgumentsAndNoShell)
 
     int missing_code = 0;
     EXPECT_FALSE(run_command({"/nonexistent/program"}, {}, missing_code).is_ok());
+}
+
+// True once `pid` has exited (gone, or a zombie waiting for its new parent).
+bool process_ended(int pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat)
+        return true;
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t paren = text.rfind(')');
+    return paren == std::string::npos || paren + 2 >= text.size() || text[paren + 2] == 'Z';
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(PostCommand, S25TimeoutStopsTheCommandAndEverythingItStarted)
+{
+    ck::test::TempDir dir;
+    const std::string pidfile = dir.file("child.pid");
+    // The shell starts a grandchild and waits for it: both must go.
+    auto args = split_command("/bin/sh -c 'sleep 30 & echo $! > \"$0\"; wait' " + pidfile);
+    ASSERT_TRUE(args.is_ok());
+    CommandContext ctx{1, 1, "checkpoint"};
+    ctx.timeout_seconds = 0.5;
+    int code = 0;
+    const auto start = std::chrono::steady_clock::now();
+    ck::Status s = run_command(args.value(), ctx, code);
+    const double took = seconds_since(start);
+    ASSERT_FALSE(s.is_ok()) << "a command past its time limit is reported";
+    EXPECT_NE(s.message().find("did not finish within 0.5 s"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("/bin/sh -c sleep 30"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("the render goes on"), std::string::npos) << s.message();
+    EXPECT_EQ(s.message().find("(S"), std::string::npos) << "no spec tags: " << s.message();
+    EXPECT_GE(took, 0.5);
+    EXPECT_LT(took, 0.5 + kCommandKillGraceSeconds + 1.5);
+    EXPECT_EQ(code, 128 + SIGTERM);
+
+    std::ifstream in(pidfile);
+    int grandchild = 0;
+    ASSERT_TRUE(in >> grandchild) << "the command did not write its child's pid";
+    const auto wait_start = std::chrono::steady_clock::now();
+    while (!process_ended(grandchild) && seconds_since(wait_start) < 5)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(process_ended(grandchild)) << "the command's child " << grandchild
+                                           << " survived the timeout";
+    if (!process_ended(grandchild))
+        ::kill(grandchild, SIGKILL);
+}
+
+TEST(PostCommand, S25TimeoutKillsACommandThatIgnoresSigterm)
+{
+    auto args = split_command("/bin/sh -c 'trap \"\" TERM; sleep 30; exit 0'");
+    ASSERT_TRUE(args.is_ok());
+    CommandContext ctx;
+    ctx.timeout_seconds = 0.2;
+    int code = 0;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(run_command(args.value(), ctx, code).is_ok());
+    const double took = seconds_since(start);
+    EXPECT_GE(took, 0.2 + kCommandKillGraceSeconds - 0.1) << "SIGTERM first, then the grace";
+    EXPECT_LT(took, 0.2 + kCommandKillGraceSeconds + 1.5);
+    EXPECT_EQ(code, 128 + SIGKILL);
+}
+
+TEST(PostCommand, S25CommandWithinItsTimeIsNotDisturbed)
+{
+    auto args = split_command("/bin/sh -c 'sleep 0.2; exit 3'");
+    ASSERT_TRUE(args.is_ok());
+    CommandContext ctx;
+    ctx.timeout_seconds = 10;
+    int code = 0;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(run_command(args.value(), ctx, code).is_ok());
+    EXPECT_LT(seconds_since(start), 3.0);
+    EXPECT_EQ(code, 3);
 }
 
 }  // namespace
