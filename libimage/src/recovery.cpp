@@ -402,8 +402,8 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         check.images.push_back(std::move(*image));
     check.verdict = RecoveryVerdict::Resumable;
     check.message = "resumable: render " + h.render_id.substr(0, 8) + " generation " +
-                    std::to_string(h.generation) + " at " + std::to_string(h.min_samples) +
-                    " samples per pixel (" + std::to_string(h.samples_done) + " samples, " +
+                    std::to_string(h.generation) + " at " + spp_text(h.min_samples) + " (" +
+                    std::to_string(h.samples_done) + " samples, " +
                     std::to_string(int64_t(h.total_elapsed + 0.5)) + " s so far)";
     return check;
 }

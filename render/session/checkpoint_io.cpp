@@ -164,7 +164,8 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     r.header = h;
     r.message = "resuming render " + h.render_id.substr(0, 8) + " generation " +
                 std::to_string(h.generation) + " from " + std::to_string(h.min_samples) +
-                " samples per pixel (" + std::to_string(h.samples_done) + " samples, " +
+                (h.min_samples == 1 ? " sample" : " samples") + " per pixel (" +
+                std::to_string(h.samples_done) + " samples, " +
                 std::to_string(int(std::lround(h.total_elapsed))) + " s so far)";
     return r;
 }

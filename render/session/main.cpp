@@ -451,7 +451,8 @@ int main(int argc, char** argv)
         ->capture_default_str()
         ->check(CLI::Range(1, 255));
     app.add_option("--ini", options.ini,
-                   "Settings file (default: $CKRENDER_INI, else ./ckrender.ini if present)");
+                   "Settings file (default: $CKRENDER_INI, else ./ckrender.ini if present); "
+                   "./rendermn.ini is read first");
     app.add_option("--cwd", options.cwd,
                    "Work in this directory: outputs and relative paths of the scene are found "
                    "there (also -cwd; the scene path itself is relative to where you are)");
