@@ -43,6 +43,12 @@ inline int last_committed_samples(const std::string& log)
     return start == std::string::npos ? -1 : std::atoi(log.c_str() + start + 2);
 }
 
+/// How ckrender's messages spell a sample count: "1 sample per pixel", "4 samples per pixel".
+inline std::string spp_text(long long n)
+{
+    return std::to_string(n) + (n == 1 ? " sample per pixel" : " samples per pixel");
+}
+
 /// "recover: resuming render ... from R samples per pixel": R, or -1.
 inline int resumed_from(const std::string& log)
 {

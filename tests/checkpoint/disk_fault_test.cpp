@@ -47,6 +47,7 @@ namespace {
 namespace fs = std::filesystem;
 using ck::test::ChildProcess;
 using ck::test::run_process;
+using ck::test::spp_text;
 using ck::test::TempDir;
 
 const std::string kRenderer = CK_RENDERER_PATH;
@@ -494,7 +495,7 @@ TEST_F(DiskFault, FullTmpfsToTheEndExitsThreeAndRecoverResumesFromTheLastGoodChe
     ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
     EXPECT_NE(recovered.err.find("recover: resuming render "), std::string::npos) << recovered.err;
     EXPECT_NE(recovered.err.find("generation " + std::to_string(good) + " from " +
-                                 std::to_string(a->header.min_samples) + " samples per pixel"),
+                                 spp_text(a->header.min_samples)),
               std::string::npos)
         << recovered.err;
     EXPECT_FALSE(has_part(out));

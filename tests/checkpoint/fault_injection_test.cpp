@@ -18,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ck::test::run_process;
+using ck::test::spp_text;
 using ck::test::TempDir;
 using namespace ck::test;
 
@@ -42,7 +43,7 @@ TEST_P(CrashAtCommitStep, RecoverResumesFromTheLastCommitAndEndsBitIdentical)
     auto recovered = run_process({kRendererPath, "-recover", "1", "s.rib"}, dir.path().string());
     ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
     EXPECT_NE(recovered.err.find("recover: resuming render "), std::string::npos) << recovered.err;
-    EXPECT_NE(recovered.err.find("from " + std::to_string(c.resume_from) + " samples per pixel"),
+    EXPECT_NE(recovered.err.find("from " + spp_text(c.resume_from)),
               std::string::npos)
         << c.spec << ": lost more than one interval?\n" << recovered.err;
     EXPECT_EQ(recovered.err.find("completed the interrupted commit") != std::string::npos,

@@ -145,7 +145,7 @@ void expect_ckrender_resumes(const TempDir& dir, const Verdict& v)
     auto r = render(dir, {"-recover", "1"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("recover: resuming render " + id + " generation " + generation + " from " +
-                         samples + " samples per pixel"),
+                         samples + (samples == "1" ? " sample per pixel" : " samples per pixel")),
               std::string::npos)
         << v.json << "\n"
         << r.err;
