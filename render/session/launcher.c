@@ -14,6 +14,7 @@
  * from the first millisecond is honoured as documented (docs/cli.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,20 @@ int main(int argc, char** argv)
     sigaddset(&set, SIGINT);
     sigprocmask(SIG_BLOCK, &set, NULL);
     (void)argc;
+
+    /* A closed standard descriptor would be reused by the next open() (the
+     * output lock, a checkpoint), and log lines would land in that file: give
+     * each closed one /dev/null first. The core does the same (signals.cpp)
+     * when it is run directly. */
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            const int null_fd = open("/dev/null", O_RDWR);
+            if (null_fd >= 0 && null_fd != fd) {
+                dup2(null_fd, fd);
+                close(null_fd);
+            }
+        }
+    }
 
     /* The core sits beside the real file of this program (symlinks resolved). */
     char path[PATH_MAX];

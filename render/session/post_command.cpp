@@ -153,7 +153,14 @@ Status run_command(const std::vector<std::string>& arguments, const CommandConte
     // A process group of its own, so a timeout stops everything it started.
     posix_spawnattr_t attr;
     ::posix_spawnattr_init(&attr);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    // SIGPIPE and SIGXFSZ back at their defaults: ckrender ignores them
+    // (signals.cpp), and an ignored signal would stay ignored in the command.
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGXFSZ);
+    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+    ::posix_spawnattr_setsigdefault(&attr, &defaults);
     ::posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid = 0;
     int rc = ::posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ);

@@ -3,8 +3,12 @@
 #include "session/signals.h"
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <initializer_list>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace ck::render {
 
@@ -39,12 +43,37 @@ void install(int signo, void (*handler)(int), int flags)
 
 }  // namespace
 
+void open_closed_standard_streams()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null_fd < 0)
+            continue;
+        if (null_fd != fd) {
+            ::dup2(null_fd, fd);  // dup2 clears O_CLOEXEC on the copy
+            ::close(null_fd);
+        } else {
+            ::fcntl(fd, F_SETFD, 0);
+        }
+    }
+}
+
 void install_signal_handlers()
 {
     // Once: a second install would re-arm SIGINT's one-shot handler.
     static std::atomic<bool> installed{false};
     if (installed.exchange(true))
         return;
+    open_closed_standard_streams();
+    // A closed log pipe (SIGPIPE) or a file-size limit (SIGXFSZ, `ulimit -f`)
+    // would kill the render without a checkpoint. Ignored, they become EPIPE
+    // and EFBIG: a lost log line, and a write error reported like ENOSPC.
+    // The post-checkpoint command gets them back at their defaults
+    // (post_command.cpp).
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
     install(SIGHUP, on_checkpoint_signal, 0);
     install(SIGUSR1, on_exit_signal, 0);
     install(SIGTERM, on_exit_signal, 0);

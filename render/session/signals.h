@@ -19,7 +19,11 @@ enum class SignalRequest {
 };
 
 /// Installs the handlers, then unblocks the four signals (the ckrender
-/// launcher blocks them across the exec; launcher.c). Idempotent.
+/// launcher blocks them across the exec; launcher.c). Also: a closed standard
+/// descriptor (0, 1, 2) gets /dev/null, so that no file ckrender opens later
+/// (the output lock, a checkpoint) can receive log lines; SIGPIPE and SIGXFSZ
+/// are ignored (a closed log pipe or `ulimit -f` is a failed write, not a
+/// death). Idempotent.
 void install_signal_handlers();
 
 /// True when a checkpoint-and-exit signal has arrived (sticky).

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+//
+// Signals and limits that used to kill silently (issue 10, item 4):
+// - `ulimit -f` sends SIGXFSZ on the write that crosses it, which killed
+//   ckrender with 153; now the write fails with EFBIG and is reported like a
+//   full disk (a failed checkpoint warns and the render goes on; a final that
+//   cannot be written is exit 3, B7).
+// - a log reader that goes away (`ckrender ... 2>&1 | head -c 1`) sent SIGPIPE
+//   on the next log line, which killed the render with 141 and no checkpoint;
+//   now the line is lost and the render finishes.
+// - with stderr closed, the next file ckrender opened (the output lock) became
+//   descriptor 2 and received the log lines; now closed standard descriptors
+//   get /dev/null first.
+// Each case runs under a time cap (run_process's timeout), so a hang fails too.
+#include "../support/run_process.h"
+#include "../support/temp_dir.h"
+#include "checkpoint_test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ck::test::image_pixels;
+using ck::test::run_process;
+using ck::test::TempDir;
+
+const std::string kRenderer = CK_RENDERER_PATH;
+const std::string kCore = (fs::path(CK_RENDERER_PATH).parent_path() / "ckrender-core").string();
+constexpr int kTimeout = 120;
+
+// 24 samples, a checkpoint after each: plenty of log lines and writes.
+std::string scene(int size, const std::string& options = "")
+{
+    return options + "Format " + std::to_string(size) + " " + std::to_string(size) + " 1\n"
+           "Display \"out.exr\" \"openexr\" \"rgba\"\n"
+           "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [24]\n"
+           "Projection \"perspective\" \"fov\" [40]\n"
+           "Translate 0 0 5\n"
+           "WorldBegin\n"
+           "  Light \"PxrDomeLight\" \"dome\" \"color lightColor\" [0.5 0.6 0.7]\n"
+           "  Bxdf \"PxrDiffuse\" \"d\" \"color diffuseColor\" [0.7 0.5 0.3]\n"
+           "  Sphere 1 -1 1 360\n"
+           "WorldEnd\n";
+}
+
+// The same scene rendered undisturbed, in its own directory: the pixels a
+// disturbed render must still produce.
+std::vector<float> reference_pixels(int size)
+{
+    TempDir ref;
+    std::ofstream(ref.file("s.rib")) << scene(size);
+    auto r = run_process({kRenderer, "-t", "2", "s.rib"}, ref.path().string(), kTimeout);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return image_pixels(ref.file("out.exr"));
+}
+
+// Runs `script` with bash, $0 being the renderer and $1 the core.
+ck::test::ProcessResult shell(const TempDir& dir, const std::string& script)
+{
+    return run_process({"/bin/bash", "-c", script, kRenderer, kCore}, dir.path().string(),
+                       kTimeout);
+}
+
+std::uintmax_t lock_size(const TempDir& dir)
+{
+    std::error_code ec;
+    const auto size = fs::file_size(dir.path() / ".ckrender.lock", ec);
+    return ec ? 0 : size;
+}
+
+TEST(HostileEnvironment, FileSizeLimitIsAWriteErrorNotADeath)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(96);
+    // 8 KiB: smaller than any checkpoint or final of this frame.
+    auto r = shell(dir, "ulimit -f 8; exec \"$0\" -t 2 -checkpoint 1i s.rib");
+    EXPECT_EQ(r.exit_code, 3) << "153 is death by SIGXFSZ\n" << r.err;
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ckrender: error: out.exr.part: write failed: File too large"),
+              std::string::npos)
+        << "the final's failure names the file\n"
+        << r.err;
+    // Every checkpoint failed the same way and was reported, none committed.
+    EXPECT_EQ(r.err.find(" committed ("), std::string::npos) << r.err;
+    for (const auto& entry : fs::directory_iterator(dir.path()))
+        EXPECT_NE(entry.path().extension(), ".part") << "left behind: " << entry.path();
+}
+
+TEST(HostileEnvironment, FileSizeLimitAfterACheckpointKeepsIt)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(96);
+    // A first run stops after a checkpoint at 4 samples...
+    auto first = shell(dir, "exec \"$0\" -t 2 -checkpoint 4i,4i s.rib");
+    ASSERT_EQ(first.exit_code, 75) << first.err;
+    const auto before = image_pixels(dir.file("out.exr"));
+    ASSERT_FALSE(before.empty());
+    // ...the resume cannot write anything: exit 3, the checkpoint untouched.
+    auto r = shell(dir, "ulimit -f 8; exec \"$0\" -t 2 -checkpoint 1i -recover 1 s.rib");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    EXPECT_EQ(image_pixels(dir.file("out.exr")), before) << "the last good checkpoint";
+    // Room again: the recovery finishes the frame as if nothing happened.
+    auto done = shell(dir, "exec \"$0\" -t 2 -recover 1 s.rib");
+    ASSERT_EQ(done.exit_code, 0) << done.err;
+    EXPECT_EQ(image_pixels(dir.file("out.exr")), reference_pixels(96));
+}
+
+TEST(HostileEnvironment, ClosedLogPipeKeepsRendering)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(64);
+    // The reader takes one byte and goes away; every later line is EPIPE.
+    auto r = shell(dir, "\"$0\" -t 2 -checkpoint 1i s.rib 2>&1 | head -c 1 >/dev/null; "
+                        "exit ${PIPESTATUS[0]}");
+    EXPECT_EQ(r.exit_code, 0) << "141 is death by SIGPIPE\n" << r.err;
+    EXPECT_EQ(image_pixels(dir.file("out.exr")), reference_pixels(64));
+}
+
+TEST(HostileEnvironment, ClosedProgressPipeKeepsRendering)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(64);
+    // -progress writes RenderMan's "R90000  NN%" lines to stdout.
+    auto r = shell(dir, "\"$0\" -t 2 -progress -checkpoint 1i s.rib 2>/dev/null | head -c 1 "
+                        ">/dev/null; exit ${PIPESTATUS[0]}");
+    EXPECT_EQ(r.exit_code, 0) << "141 is death by SIGPIPE\n" << r.err;
+    EXPECT_EQ(image_pixels(dir.file("out.exr")), reference_pixels(64));
+}
+
+TEST(HostileEnvironment, ClosedStderrNeverWritesIntoTheLock)
+{
+    const auto expected = reference_pixels(64);
+    // Through the launcher, and the core run directly: both must hold.
+    for (const std::string program : {"$0", "$1"}) {
+        TempDir dir;
+        std::ofstream(dir.file("s.rib")) << scene(64);
+        auto r = shell(dir, "exec 2>&-; \"" + program + "\" -t 2 -checkpoint 1i s.rib");
+        EXPECT_EQ(r.exit_code, 0) << program;
+        EXPECT_EQ(lock_size(dir), 0u) << program << ": log lines went into .ckrender.lock";
+        EXPECT_EQ(image_pixels(dir.file("out.exr")), expected) << program;
+    }
+}
+
+TEST(HostileEnvironment, AllStandardStreamsClosed)
+{
+    const auto expected = reference_pixels(64);
+    for (const std::string program : {"$0", "$1"}) {
+        TempDir dir;
+        std::ofstream(dir.file("s.rib")) << scene(64);
+        auto r = shell(dir, "exec 0<&- 1>&- 2>&-; \"" + program +
+                                "\" -t 2 -progress -checkpoint 1i s.rib");
+        EXPECT_EQ(r.exit_code, 0) << program;
+        EXPECT_EQ(lock_size(dir), 0u) << program;
+        EXPECT_EQ(image_pixels(dir.file("out.exr")), expected) << program;
+        // No stray file took a log line either: only the scene, the lock, the image.
+        for (const auto& entry : fs::directory_iterator(dir.path())) {
+            const std::string name = entry.path().filename().string();
+            EXPECT_TRUE(name == "s.rib" || name == ".ckrender.lock" || name == "out.exr")
+                << program << ": " << name;
+        }
+    }
+}
+
+TEST(HostileEnvironment, PostCheckpointCommandGetsDefaultSignals)
+{
+    // ckrender ignores SIGPIPE and SIGXFSZ; the command it runs must not
+    // inherit that (a `yes | head` in it would spin forever).
+    TempDir dir;
+    std::ofstream(dir.file("s.rib"))
+        << scene(32, "Option \"checkpoint\" \"string command\" [\"./cmd.sh\"]\n");
+    std::ofstream(dir.file("cmd.sh")) << "#!/bin/sh\n"
+                                         "grep -E '^Sig(Ign|Cgt):' /proc/self/status > sig.txt\n";
+    fs::permissions(dir.path() / "cmd.sh", fs::perms::owner_all);
+    auto r = run_process({kRenderer, "-t", "2", "-checkpoint", "8i", "--allow-command", "s.rib"},
+                         dir.path().string(), kTimeout);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(dir.file("sig.txt"));
+    std::string line;
+    unsigned long long ignored = ~0ull;
+    while (std::getline(in, line))
+        if (line.rfind("SigIgn:", 0) == 0)
+            ignored = std::stoull(line.substr(7), nullptr, 16);
+    ASSERT_NE(ignored, ~0ull) << "the command did not run\n" << r.err;
+    EXPECT_EQ(ignored & (1ull << (SIGPIPE - 1)), 0u) << "SIGPIPE ignored in the command";
+    EXPECT_EQ(ignored & (1ull << (SIGXFSZ - 1)), 0u) << "SIGXFSZ ignored in the command";
+}
+
+}  // namespace
