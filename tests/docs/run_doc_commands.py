@@ -12,7 +12,8 @@ The docs test (docs/testing.md, "The docs test"). For each Markdown file:
   commands (a loop, a ``case``, a ``\\`` continuation is one command) with
   ``bash -n``; in console blocks only ``$ `` lines (and their continuations) are
   commands, the rest is output and is not checked;
-- a command must exit 0, or the code its comment documents: ``# ... exits 75``;
+- a command must exit 0, or the code its comment documents: ``# ... exits 75``
+  (``exit 75`` is read the same way);
 - the commands of one file run in order, in one bash process (so ``cd``,
   variables and ``$!`` carry over), in a fresh temporary directory holding
   ``samples/`` (a link to the source's), ``build/bin/`` (a link to the build's
@@ -42,7 +43,7 @@ RUNNABLE = {"sh", "bash", "shell", "console"}
 PROGRAMS = ("ckrender", "ckinfo", "ckstrip", "ckverify", "ckclean")
 SKIP_RE = re.compile(r"^\s*<!--\s*docs-test:\s*skip\b(.*?)-->\s*$")
 FENCE_RE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([A-Za-z0-9_+-]*)")
-EXITS_RE = re.compile(r"#[^\n]*\bexits (\d+)\b")
+EXITS_RE = re.compile(r"#[^\n]*\bexits? (\d+)\b")
 COMMANDISH_RE = re.compile(
     r"^\s*(\$ |\./build/|bash scripts/|(%s)(\s|$))" % "|".join(PROGRAMS))
 
