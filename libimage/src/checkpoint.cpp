@@ -4,6 +4,7 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/fault.h>
+#include <ck/file_kind.h>
 #include <ck/safe_read.h>
 
 #include "attributes.h"
@@ -257,6 +258,10 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
     auto fail = [&](ErrorCode code, const std::string& why) {
         return Status{code, path + ": " + why};
     };
+    // A FIFO would block the open below until a writer came, a device would
+    // never end: neither can be a checkpoint, and neither is "nothing there".
+    if (const std::string kind = non_regular_kind(path); !kind.empty())
+        return fail(ErrorCode::Io, "cannot read: it is " + kind + ", not a file");
     {
         std::ifstream probe(path, std::ios::binary);
         // Only a file that is not there is NotFound. One that is there but

@@ -4,6 +4,8 @@
 
 #include "session/post_command.h"
 
+#include <ck/file_kind.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -205,6 +207,10 @@ Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
 
 Result<IniSettings> read_ini(const std::string& path)
 {
+    // A FIFO would block the open, /dev/zero would never end (issue 10).
+    if (const std::string kind = ck::non_regular_kind(path); !kind.empty())
+        return Status{ErrorCode::InvalidArgument, path + ": cannot read settings: it is " + kind +
+                                                      ", not a file"};
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return Status{ErrorCode::NotFound, path + ": cannot open"};

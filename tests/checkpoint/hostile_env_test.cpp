@@ -19,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -34,6 +36,7 @@ using ck::test::TempDir;
 const std::string kRenderer = CK_RENDERER_PATH;
 const std::string kCore = (fs::path(CK_RENDERER_PATH).parent_path() / "ckrender-core").string();
 constexpr int kTimeout = 120;
+constexpr int kHangCap = 20;  ///< a case that blocks is killed here and fails
 
 // 24 samples, a checkpoint after each: plenty of log lines and writes.
 std::string scene(int size, const std::string& options = "")
@@ -191,6 +194,55 @@ TEST(HostileEnvironment, PostCheckpointCommandGetsDefaultSignals)
     ASSERT_NE(ignored, ~0ull) << "the command did not run\n" << r.err;
     EXPECT_EQ(ignored & (1ull << (SIGPIPE - 1)), 0u) << "SIGPIPE ignored in the command";
     EXPECT_EQ(ignored & (1ull << (SIGXFSZ - 1)), 0u) << "SIGXFSZ ignored in the command";
+}
+
+bool is_fifo(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+TEST(HostileEnvironment, FifoAtTheCheckpointIsAnIoErrorNotAHang)
+{
+    // Opening a FIFO for reading blocks until a writer comes: ckrender
+    // -recover 1 and ckverify on the scene hung forever (SIGTERM could not
+    // stop them inside open()).
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(32);
+    ASSERT_EQ(::mkfifo(dir.file("out.exr").c_str(), 0644), 0);
+    auto r = run_process({kRenderer, "-recover", "1", "s.rib"}, dir.path().string(), kHangCap);
+    EXPECT_EQ(r.exit_code, 3) << "137: it hung\n" << r.err;
+    EXPECT_NE(r.err.find("out.exr: cannot read: it is a FIFO, not a file"), std::string::npos)
+        << r.err;
+    EXPECT_TRUE(is_fifo(dir.file("out.exr"))) << "touch nothing";
+    auto v = run_process({CK_VERIFY_PATH, "s.rib"}, dir.path().string(), kHangCap);
+    EXPECT_NE(v.exit_code, 137) << "ckverify hung\n" << v.out << v.err;
+    EXPECT_NE(v.exit_code, 0) << v.out << v.err;
+    EXPECT_NE((v.out + v.err).find("FIFO"), std::string::npos) << v.out << v.err;
+}
+
+TEST(HostileEnvironment, FifoOrDeviceAsTheSettingsFileIsAUsageError)
+{
+    for (const std::string name : {"ckrender.ini", "rendermn.ini"}) {
+        TempDir dir;
+        std::ofstream(dir.file("s.rib")) << scene(32);
+        ASSERT_EQ(::mkfifo(dir.file(name).c_str(), 0644), 0);
+        auto r = run_process({kRenderer, "s.rib"}, dir.path().string(), kHangCap);
+        EXPECT_EQ(r.exit_code, 2) << name << ": 137 is a hang\n" << r.err;
+        EXPECT_NE(r.err.find(name + ": cannot read settings: it is a FIFO, not a file"),
+                  std::string::npos)
+            << r.err;
+        EXPECT_FALSE(fs::exists(dir.path() / "out.exr")) << name;
+    }
+    // $CKRENDER_INI=/dev/zero: endless, read into memory until bad_alloc.
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(32);
+    auto r = run_process({kRenderer, "s.rib"}, dir.path().string(), kHangCap,
+                         {"CKRENDER_INI=/dev/zero"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("/dev/zero: cannot read settings: it is a character device, not a file"),
+              std::string::npos)
+        << r.err;
 }
 
 }  // namespace
