@@ -19,4 +19,6 @@ find_package(TBB CONFIG REQUIRED)
 find_package(embree 3 CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(zstd CONFIG REQUIRED)
+# JSON: the tools' and ckrender's --json output, and ck:history (docs/json.md).
+find_package(nlohmann_json 3.10 CONFIG REQUIRED)
 find_package(Threads REQUIRED)

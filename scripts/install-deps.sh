@@ -11,6 +11,7 @@ packages=(
   libopenimageio-dev openimageio-tools libopenexr-dev openexr libimath-dev
   libembree-dev libtbb-dev libcli11-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev python3 python3-jsonschema
 )
 
 # --sanitizers: also what scripts/sanitize.sh needs (clang and libFuzzer).

@@ -5,6 +5,7 @@
 #include <ck/checkpoint_format.h>
 
 #include <OpenImageIO/imagebufalgo.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -36,138 +37,6 @@ std::string type_name(OIIO::TypeDesc t)
 {
     return t.c_str();
 }
-
-// --- A minimal reader for ck:history: an array of flat objects.
-
-class HistoryParser {
-public:
-    explicit HistoryParser(const std::string& text) : m_s(text) {}
-
-    bool parse(std::vector<ResumeRecord>& out)
-    {
-        skip();
-        if (!eat('['))
-            return false;
-        skip();
-        if (eat(']'))
-            return at_end();
-        for (;;) {
-            ResumeRecord record;
-            if (!object(record))
-                return false;
-            out.push_back(std::move(record));
-            skip();
-            if (eat(']'))
-                return at_end();
-            if (!eat(','))
-                return false;
-        }
-    }
-
-private:
-    bool object(ResumeRecord& record)
-    {
-        skip();
-        if (!eat('{'))
-            return false;
-        skip();
-        if (eat('}'))
-            return true;
-        for (;;) {
-            std::string key, value;
-            skip();
-            if (!string(key))
-                return false;
-            skip();
-            if (!eat(':'))
-                return false;
-            skip();
-            if (!scalar(value))
-                return false;
-            record.fields.emplace_back(std::move(key), std::move(value));
-            skip();
-            if (eat('}'))
-                return true;
-            if (!eat(','))
-                return false;
-        }
-    }
-    bool scalar(std::string& out)
-    {
-        if (m_pos < m_s.size() && m_s[m_pos] == '"')
-            return string(out);
-        const size_t start = m_pos;
-        while (m_pos < m_s.size() && (std::isalnum(static_cast<unsigned char>(m_s[m_pos])) ||
-                                      m_s[m_pos] == '.' || m_s[m_pos] == '-' || m_s[m_pos] == '+'))
-            ++m_pos;
-        out = m_s.substr(start, m_pos - start);
-        return !out.empty();
-    }
-    bool string(std::string& out)
-    {
-        if (!eat('"'))
-            return false;
-        while (m_pos < m_s.size()) {
-            char c = m_s[m_pos++];
-            if (c == '"')
-                return true;
-            if (c == '\\') {
-                if (m_pos >= m_s.size())
-                    return false;
-                char e = m_s[m_pos++];
-                switch (e) {
-                    case 'n':
-                        out += '\n';
-                        break;
-                    case 't':
-                        out += '\t';
-                        break;
-                    case 'r':
-                        out += '\r';
-                        break;
-                    case 'b':
-                        out += '\b';
-                        break;
-                    case 'f':
-                        out += '\f';
-                        break;
-                    case 'u':
-                        if (m_pos + 4 > m_s.size())
-                            return false;
-                        out += '?';  // not needed for our own history; keep the shape
-                        m_pos += 4;
-                        break;
-                    default:
-                        out += e;
-                }
-            } else {
-                out += c;
-            }
-        }
-        return false;
-    }
-    void skip()
-    {
-        while (m_pos < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_pos])))
-            ++m_pos;
-    }
-    bool eat(char c)
-    {
-        if (m_pos < m_s.size() && m_s[m_pos] == c) {
-            ++m_pos;
-            return true;
-        }
-        return false;
-    }
-    bool at_end()
-    {
-        skip();
-        return m_pos == m_s.size();
-    }
-
-    const std::string& m_s;
-    size_t m_pos = 0;
-};
 
 // Fills the layout fields from subimage 0's spec.
 void describe_layout(const OIIO::ImageSpec& spec, ImageReport& report)
@@ -383,10 +252,33 @@ std::string ResumeRecord::get(const std::string& key) const
 
 Result<std::vector<ResumeRecord>> parse_resume_history(const std::string& json)
 {
-    std::vector<ResumeRecord> records;
-    HistoryParser parser(json);
-    if (!parser.parse(records))
+    // The non-throwing parse: a hostile file's history is an error, never an
+    // exception (nlohmann's parser keeps its own stack, so deep nesting cannot
+    // overflow ours).
+    const nlohmann::ordered_json parsed =
+        nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded())
+        return Status{ErrorCode::Corrupt, "not JSON"};
+    if (!parsed.is_array())
         return Status{ErrorCode::Corrupt, "not a JSON array of flat objects"};
+    std::vector<ResumeRecord> records;
+    records.reserve(parsed.size());
+    for (const auto& object : parsed) {
+        if (!object.is_object())
+            return Status{ErrorCode::Corrupt, "not a JSON array of flat objects"};
+        ResumeRecord record;
+        for (const auto& [key, value] : object.items()) {
+            if (value.is_structured())
+                return Status{ErrorCode::Corrupt,
+                              "not a JSON array of flat objects (\"" + key + "\" is nested)"};
+            // Strings as they are; numbers, true, false and null as their JSON text.
+            record.fields.emplace_back(
+                key, value.is_string()
+                         ? value.get<std::string>()
+                         : value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        }
+        records.push_back(std::move(record));
+    }
     return records;
 }
 

@@ -8,6 +8,8 @@
 #include <ck/commit.h>
 #include <ck/recovery.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -170,36 +172,32 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     return r;
 }
 
-std::string json_string(const std::string& text)
+std::string history_entry(const std::string& host, int pid, int threads,
+                          const std::string& written, double elapsed, uint64_t samples_from,
+                          uint64_t samples_to, const std::string& reason)
 {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out.push_back(char(c));
-            }
-        }
-    }
-    return out + "\"";
+    nlohmann::ordered_json j;
+    j["host"] = host;
+    j["pid"] = pid;
+    j["threads"] = threads;
+    j["written"] = written;
+    j["elapsed"] = std::round(elapsed * 1000.0) / 1000.0;
+    j["samplesFrom"] = std::to_string(samples_from);
+    j["samplesTo"] = std::to_string(samples_to);
+    j["reason"] = reason;
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string json_append(const std::string& array, const std::string& object)
 {
-    size_t close = array.rfind(']');
-    if (array.empty() || close == std::string::npos)
+    const auto parsed = nlohmann::ordered_json::parse(array, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded() || !parsed.is_array())
         return "[" + object + "]";
-    std::string head = array.substr(0, close);
-    bool empty = head.find_first_not_of(" \t\n[") == std::string::npos;
-    return head + (empty ? "" : ",") + object + "]";
+    if (parsed.empty())
+        return "[" + object + "]";
+    // A valid non-empty array ends in ']' (after optional white space).
+    const size_t close = array.find_last_of(']');
+    return array.substr(0, close) + "," + object + "]";
 }
 
 CheckpointWriter::CheckpointWriter(const scene::Frame& frame, PixelWindow window)

@@ -72,10 +72,17 @@ struct Recovery {
 Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
                        int target_samples, Film& film);
 
-/// A JSON string literal for `text` (quotes included).
-std::string json_string(const std::string& text);
+/// One process's ck:history record (B7, docs/checkpoint-format.md), as JSON
+/// text: {"host", "pid", "threads", "written", "elapsed", "samplesFrom",
+/// "samplesTo", "reason"}, the key order and types of every file written so
+/// far (sample counts as decimal strings, elapsed in seconds to the millisecond).
+std::string history_entry(const std::string& host, int pid, int threads,
+                          const std::string& written, double elapsed, uint64_t samples_from,
+                          uint64_t samples_to, const std::string& reason);
 
-/// Appends one JSON object (text "{...}") to a JSON array text ("[]" or "[...]").
+/// Appends one JSON object (text "{...}") to the JSON array text `array`. The
+/// records already there keep their bytes. When `array` is empty or not a JSON
+/// array (a hostile or damaged history), the result holds `object` alone.
 std::string json_append(const std::string& array, const std::string& object);
 
 /// One background thread that writes checkpoint sets in order. Render threads

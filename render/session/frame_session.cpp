@@ -460,12 +460,9 @@ CheckpointHeader FrameSession::header_at(const char* reason, const char* state,
     h.total_elapsed = m_total_before + elapsed;
     const int threads =
         m_options.threads > 0 ? m_options.threads : tbb::this_task_arena::max_concurrency();
-    char entry[512];
-    std::snprintf(entry, sizeof entry,
-                  "{\"host\":%s,\"pid\":%d,\"threads\":%d,\"written\":\"%s\",\"elapsed\":%.3f,"
-                  "\"samplesFrom\":\"%" PRIu64 "\",\"samplesTo\":\"%" PRIu64 "\",\"reason\":\"%s\"}",
-                  json_string(host_name()).c_str(), int(::getpid()), threads, utc_now_iso().c_str(),
-                  elapsed, m_samples_at_start, uint64_t(m_film.total_weight()), reason);
+    const std::string entry =
+        history_entry(host_name(), int(::getpid()), threads, utc_now_iso(), elapsed,
+                      m_samples_at_start, uint64_t(m_film.total_weight()), reason);
     h.history = json_append(m_history_before, entry);
     h.seed = m_frame.sampling.seed;
     h.renderer = m_options.renderer_id;
@@ -520,6 +517,20 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
                                 int min_samples, double write_seconds)
 {
     const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
+    if (m_options.on_checkpoint) {
+        CheckpointEvent e;
+        e.frame = m_frame.number;
+        e.generation = generation;
+        e.reason = reason;
+        e.ok = bool(status);
+        e.error = status ? std::string() : status.message();
+        e.min_samples = min_samples;
+        e.pixels_done = m_pixels_finished.load();
+        e.pixels = m_film.pixel_count();
+        e.write_seconds = write_seconds;
+        e.frame_elapsed = frame_elapsed();
+        m_options.on_checkpoint(e);
+    }
     if (!status) {
         m_failed_writes.fetch_add(1);
         // Say what is left: nothing when none was written yet or its directory vanished.

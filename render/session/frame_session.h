@@ -57,6 +57,21 @@ struct Progress {
 /// last checkpoint 1.2 s ago" or "frame 1: 42.0% of pixels done (...)".
 std::string progress_text(const Progress& p);
 
+/// One checkpoint set's write, committed or not (ckrender --json's
+/// "checkpoint" event, docs/json.md).
+struct CheckpointEvent {
+    int frame = 0;
+    uint64_t generation = 0;
+    std::string reason;            ///< format::kReason*.
+    bool ok = false;               ///< Committed.
+    std::string error;             ///< Why not, when !ok.
+    int min_samples = 0;           ///< Incremental: the smallest ~w written.
+    size_t pixels_done = 0;        ///< Bucket: pixels at their target.
+    size_t pixels = 0;
+    double write_seconds = 0;      ///< Encoding and commit, on the writer thread.
+    double frame_elapsed = 0;      ///< Seconds since work on this frame began.
+};
+
 struct RenderOptions {
     int threads = 0;  ///< Worker threads; 0 means every core.
     /// Receives progress, timing and checkpoint lines (without "ckrender: ").
@@ -69,6 +84,8 @@ struct RenderOptions {
     /// goes to `log` every progress_interval seconds instead.
     std::function<void(const Progress&)> on_progress;
     double progress_tick = 0.25;
+    /// Receives every checkpoint write's outcome (from the writer thread).
+    std::function<void(const CheckpointEvent&)> on_checkpoint;
     /// When set and true, the loop stops at the next tile boundary (no checkpoint).
     const std::atomic<bool>* stop = nullptr;
     /// Poll the process's signal flags (S27). Off in unit tests.

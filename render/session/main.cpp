@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <OpenImageIO/imageio.h>
 #include <embree3/rtcore_config.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -47,6 +48,7 @@ struct Options {
     int threads = 0;
     std::string frames;  ///< --frame: "5", "1-10", "1,3,5-7"; empty: every frame
     bool rman_progress = false;  ///< -progress: RenderMan's "R90000  NN%" lines on stdout
+    bool json = false;           ///< --json: JSON lines on stdout (docs/json.md)
     std::string cwd;
     bool no_exitat = false;
     bool quiet = false;
@@ -148,6 +150,136 @@ int exit_code(ExitCode code)
     return static_cast<int>(code);
 }
 
+using Json = nlohmann::ordered_json;
+
+double seconds_since(ck::render::Clock::time_point start)
+{
+    return std::chrono::duration<double>(ck::render::Clock::now() - start).count();
+}
+
+// --json (docs/json.md, "ckrender"): one JSON object per line on stdout, each
+// line whole (under the print mutex, so an R90000 line of -progress never
+// splits one). Events: "progress" every --progress seconds of a frame and at
+// its end, "checkpoint" per checkpoint write, "frame" per frame, "summary" last.
+class JsonLines {
+public:
+    explicit JsonLines(bool on, double interval, std::string scene)
+        : m_on(on), m_interval(interval), m_scene(std::move(scene))
+    {
+    }
+
+    bool on() const { return m_on; }
+
+    void progress(const ck::render::Progress& p)
+    {
+        if (!m_on || m_interval <= 0)
+            return;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (p.frame != m_frame) {
+                m_frame = p.frame;
+                m_last = -1e30;
+            }
+            const bool due = (p.increment_done || !p.incremental) &&
+                             p.frame_elapsed - m_last >= m_interval;
+            if (!due && !p.end)
+                return;
+            m_last = p.frame_elapsed;
+        }
+        Json j = head("progress");
+        j["frame"] = p.frame;
+        j["samples_fraction"] = p.fraction;
+        j["seconds"] = p.frame_elapsed;
+        j["eta_seconds"] = p.eta >= 0 ? Json(p.eta) : Json(nullptr);
+        j["since_checkpoint_seconds"] =
+            p.since_checkpoint >= 0 ? Json(p.since_checkpoint) : Json(nullptr);
+        j["mode"] = p.incremental ? "incremental" : "bucket";
+        j["increment"] = p.increment;
+        j["target_samples"] = p.target;
+        j["pixels_done"] = p.pixels_done;
+        j["pixels"] = p.pixels;
+        j["end"] = p.end;
+        emit(j);
+    }
+
+    void checkpoint(const ck::render::CheckpointEvent& e)
+    {
+        if (!m_on)
+            return;
+        Json j = head("checkpoint");
+        j["frame"] = e.frame;
+        j["generation"] = e.generation;
+        j["reason"] = e.reason;
+        j["ok"] = e.ok;
+        j["error"] = e.ok ? Json(nullptr) : Json(e.error);
+        j["min_samples"] = e.min_samples;
+        j["pixels_done"] = e.pixels_done;
+        j["pixels"] = e.pixels;
+        j["write_seconds"] = e.write_seconds;
+        j["seconds"] = e.frame_elapsed;
+        emit(j);
+    }
+
+    void frame(int number, const char* outcome, int code, double seconds,
+               const std::vector<std::string>& outputs, const ck::render::FrameStats& stats)
+    {
+        if (!m_on)
+            return;
+        Json j = head("frame");
+        j["file"] = m_scene;
+        j["frame"] = number;
+        j["outcome"] = outcome;
+        j["exit_code"] = code;
+        j["seconds"] = seconds;
+        j["outputs"] = outputs;
+        j["samples"] = stats.samples;
+        j["checkpoints"] = stats.checkpoints;
+        j["build_seconds"] = stats.build_seconds;
+        j["render_seconds"] = stats.render_seconds;
+        emit(j);
+        ++m_frames;
+    }
+
+    void summary(int code, double seconds)
+    {
+        if (!m_on)
+            return;
+        Json j = head("summary");
+        j["file"] = m_scene;
+        j["exit_code"] = code;
+        j["seconds"] = seconds;
+        j["frames"] = m_frames;
+        emit(j);
+    }
+
+private:
+    static Json head(const char* event)
+    {
+        Json j;
+        j["schema"] = "ckrender-json";
+        j["schema_version"] = 1;
+        j["tool"] = "ckrender";
+        j["event"] = event;
+        return j;
+    }
+    static void emit(const Json& j)
+    {
+        const std::string line =
+            j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+        std::lock_guard<std::mutex> lock(g_print_mutex);
+        std::fputs(line.c_str(), stdout);
+        std::fflush(stdout);
+    }
+
+    bool m_on;
+    double m_interval;
+    std::string m_scene;
+    std::mutex m_mutex;
+    int m_frame = -1;
+    double m_last = -1e30;
+    int m_frames = 0;
+};
+
 std::string renderer_id()
 {
     struct utsname u = {};
@@ -195,7 +327,7 @@ void warn_about_disk_room(const ck::scene::Frame& frame)
     }
 }
 
-int run(const Options& options)
+int run(const Options& options, JsonLines& json)
 {
     const auto process_start = ck::render::Clock::now();
     // Debian's OIIO prints "OIIO DEBUG" lines unless told not to.
@@ -320,8 +452,14 @@ int run(const Options& options)
     base.progress_interval = options.quiet ? 0.0 : options.progress;
     auto sink = std::make_shared<ProgressSink>(options.progress, options.quiet,
                                                options.rman_progress);
-    if (sink->wanted())
-        base.on_progress = [sink](const ck::render::Progress& p) { (*sink)(p); };
+    if (sink->wanted() || json.on())
+        base.on_progress = [sink, &json](const ck::render::Progress& p) {
+            if (sink->wanted())
+                (*sink)(p);
+            json.progress(p);
+        };
+    if (json.on())
+        base.on_checkpoint = [&json](const ck::render::CheckpointEvent& e) { json.checkpoint(e); };
     base.use_signals = true;
     base.process_start = process_start;
     base.recover = options.recover != 0;
@@ -365,6 +503,28 @@ int run(const Options& options)
         ck::Status status;
         const FrameOutcome outcome = session.run(status);
         const std::string prefix = "ckrender: frame " + std::to_string(frame.number) + ": ";
+        if (json.on()) {
+            const char* id = "finished";
+            int code = exit_code(ExitCode::Ok);
+            switch (outcome) {
+            case FrameOutcome::Finished: id = "finished"; break;
+            case FrameOutcome::AlreadyDone: id = "already-done"; break;
+            case FrameOutcome::ExitAt: id = "exit-at"; code = options.resumable_exit_code; break;
+            case FrameOutcome::Interrupted: id = "interrupted"; code = options.resumable_exit_code; break;
+            case FrameOutcome::Stopped: id = "stopped"; code = options.resumable_exit_code; break;
+            case FrameOutcome::SignalBeforeWork:
+                id = "signal-before-work";
+                code = options.resumable_exit_code;
+                break;
+            case FrameOutcome::Aborted: id = "aborted"; code = 128 + ck::render::exit_signal(); break;
+            case FrameOutcome::Failed: id = "failed"; code = exit_code(ExitCode::Io); break;
+            }
+            std::vector<std::string> names;
+            for (const ck::scene::Display& d : frame.displays)
+                names.push_back(d.name);
+            json.frame(frame.number, id, code, seconds_since(render_options.frame_start), names,
+                       session.stats());
+        }
         switch (outcome) {
         case FrameOutcome::Finished:
             if (!options.quiet)
@@ -462,6 +622,9 @@ int main(int argc, char** argv)
     app.add_flag("--rman-progress", options.rman_progress,
                  "RenderMan's progress lines on stdout, \"R90000  NN%\", as farm managers parse "
                  "them (also -progress)");
+    app.add_flag("--json", options.json,
+                 "JSON lines on stdout: progress, checkpoint commits, a summary per frame and "
+                 "per run (docs/json.md); -progress lines stay on stdout as well");
     app.add_flag("-q,--quiet", options.quiet, "Print only warnings and errors");
     app.set_version_flag("--version", std::string("ckrender ") + CK_VERSION);
 
@@ -494,5 +657,9 @@ int main(int argc, char** argv)
             return exit_code(ExitCode::Usage);
         }
     }
-    return run(options);
+    JsonLines json(options.json, options.progress, options.scene);
+    const auto start = ck::render::Clock::now();
+    const int code = run(options, json);
+    json.summary(code, seconds_since(start));
+    return code;
 }

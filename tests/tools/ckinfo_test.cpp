@@ -14,6 +14,7 @@
 #include <OpenImageIO/imagebuf.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -283,12 +284,20 @@ TEST_F(CkinfoTest, JsonIsValidAndComplete)
     ProcessResult r = ckinfo({"--json", "-v", s_checkpoint, s_final, text});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(ck::test::is_valid_json(r.out, m_tmp.path().string()));
-    EXPECT_TRUE(contains(r.out, "\"kind\":\"checkpoint\"")) << r.out;
-    EXPECT_TRUE(contains(r.out, "\"kind\":\"final\"")) << r.out;
-    EXPECT_TRUE(contains(r.out, "\"min\":3,\"mean\":3,\"max\":3")) << r.out;
-    EXPECT_TRUE(contains(r.out, std::string("\"") + ck::format::kKeyTargetSamples + "\":8"))
-        << r.out;
-    EXPECT_TRUE(contains(r.out, "\"exit_code\":1}")) << r.out;
+    const auto j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << r.out;
+    ASSERT_EQ(j["files"].size(), 3u) << r.out;
+    const auto& ck = j["files"][0];
+    EXPECT_EQ(ck["kind"], "checkpoint") << r.out;
+    EXPECT_EQ(j["files"][1]["kind"], "final") << r.out;
+    EXPECT_EQ(ck["weights"]["min"], 3.0) << r.out;
+    EXPECT_EQ(ck["weights"]["mean"], 3.0) << r.out;
+    EXPECT_EQ(ck["weights"]["max"], 3.0) << r.out;
+    EXPECT_EQ(ck["checkpoint"]["target_samples"], 8) << r.out;
+    EXPECT_TRUE(ck["checkpoint"]["generation"].is_number_unsigned()) << r.out;
+    EXPECT_TRUE(ck["checkpoint"]["samples_fraction"].is_number()) << r.out;
+    EXPECT_EQ(j["files"][2]["exit_code"], 1) << r.out;
+    EXPECT_EQ(j["exit_code"], 1) << r.out;
     EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;  // diagnostics stay on stderr
 }
 

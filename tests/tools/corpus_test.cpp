@@ -12,7 +12,7 @@
 #include "../support/temp_dir.h"
 #include "tool_test_util.h"
 
-#include <ck/tool/json_writer.h>
+#include <ck/tool/json.h>
 
 #include <gtest/gtest.h>
 
@@ -69,7 +69,7 @@ bool number_after(const std::string& json, size_t from, const std::string& key, 
 
 bool find_file_result(const std::string& json, const std::string& file, FileResult& r)
 {
-    const size_t at = json.find("{\"file\":" + ck::tool::json_quote(file));
+    const size_t at = json.find("{\"file\":" + ck::tool::json_text(ck::tool::Json(file)));
     if (at == std::string::npos)
         return false;
     double code = -1, seconds = 0, kib = 0;

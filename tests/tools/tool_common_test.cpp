@@ -107,7 +107,12 @@ TEST(RunFileIsolated, ReportsSurviveThePipeAndFailuresBecomeDamage)
     ASSERT_EQ(ok.notes.size(), 2u);
     EXPECT_EQ(ok.notes[1], std::string("with\0nul", 8));
     ASSERT_EQ(ok.errors.size(), 1u);
-    EXPECT_TRUE(contains(json_with_usage(ok), "\"exit_code\":1,\"seconds\":")) << ok.json;
+    const Json usage = file_json(ok);
+    EXPECT_EQ(usage["file"], "a.exr");
+    EXPECT_EQ(usage["ok"], false);
+    EXPECT_EQ(usage["exit_code"], 1);
+    EXPECT_TRUE(usage["seconds"].is_number()) << json_text(usage);
+    EXPECT_EQ(usage["errors"], Json::array({"bad\nline"})) << json_text(usage);
 
     FileReport crashed = run_file_isolated(
         "b.exr", []() -> FileReport { std::abort(); }, quick_limits());
@@ -118,15 +123,20 @@ TEST(RunFileIsolated, ReportsSurviveThePipeAndFailuresBecomeDamage)
     EXPECT_TRUE(contains(crashed.json, "\"ok\":false")) << crashed.json;
 }
 
-TEST(JsonWriter, EscapesAndNests)
+TEST(Json, EscapesNonFiniteAndNonUtf8)
 {
-    JsonWriter j;
-    j.begin_object().field("s", "a\"b\\c\n\x01").field("n", 3).field("x", 0.1);
-    j.key("list").begin_array().value(true).null().value(1.0 / 0.0).end_array();
-    j.key("empty").begin_object().end_object().end_object();
-    EXPECT_EQ(j.str(),
+    Json j;
+    j["s"] = "a\"b\\c\n\x01";
+    j["n"] = 3;
+    j["x"] = 0.1;
+    j["list"] = Json::array({true, nullptr, 1.0 / 0.0});
+    j["bad"] = std::string("\xff.exr");
+    j["empty"] = Json::object();
+    EXPECT_EQ(json_text(j),
               "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":3,\"x\":0.1,"
-              "\"list\":[true,null,null],\"empty\":{}}");
+              "\"list\":[true,null,null],\"bad\":\"\xef\xbf\xbd.exr\",\"empty\":{}}");
+    EXPECT_TRUE(json_parse("{\"a\":").is_discarded());
+    EXPECT_EQ(json_envelope("ckinfo")["schema"], kJsonSchemaName);
 }
 
 TEST(SniffFile, MagicBytesNotNames)

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -48,27 +49,45 @@ struct Totals {
     size_t kept = 0;
 };
 
-// One directory: scan, then list or remove; text to stdout, JSON into `json`.
+// One directory: scan, then list or remove; text to stdout, JSON (the
+// per-file object of docs/json.md, "ckclean") into `json`.
 ExitCode clean_dir(const std::string& dir, const Options& options,
-                   const ck::CleanScanOptions& scan_options, ck::tool::JsonWriter& json,
+                   const ck::CleanScanOptions& scan_options, ck::tool::Json& json,
                    Totals& totals)
 {
-    json.begin_object().field("dir", dir);
+    const auto start = std::chrono::steady_clock::now();
+    json = ck::tool::Json::object();
+    json["file"] = dir;
+    json["format"] = ck::tool::file_type_name(ck::tool::sniff_file(dir).type);
+    std::vector<std::string> errors, warnings;
+    auto finish = [&](ExitCode code) {
+        json["ok"] = code == ExitCode::Ok;
+        json["exit_code"] = ck::tool::to_int(code);
+        json["seconds"] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        json["errors"] = errors;
+        json["warnings"] = warnings;
+        json["notes"] = ck::tool::Json::array();
+        return code;
+    };
     auto scan = ck::scan_for_cleanup(dir, scan_options);
     if (!scan) {
         const ck::Status& s = scan.status();
         ck::tool::print_error(kTool, "", s.message());
-        json.field("ok", false).field("error", s.message()).end_object();
-        return s.code() == ck::ErrorCode::InvalidArgument ? ExitCode::Usage
-                                                          : ck::tool::exit_code_for(s.code());
+        errors.push_back(s.message());
+        json["candidates"] = ck::tool::Json::array();
+        return finish(s.code() == ck::ErrorCode::InvalidArgument
+                          ? ExitCode::Usage
+                          : ck::tool::exit_code_for(s.code()));
     }
 
     ExitCode code = ExitCode::Ok;
     for (const std::string& problem : scan->problems) {
         ck::tool::print_warning(kTool, "", problem);
+        warnings.push_back(problem);
         code = ck::tool::worst(code, ExitCode::IoError);
     }
-    json.key("files").begin_array();
+    json["candidates"] = ck::tool::Json::array();
     for (const ck::CleanCandidate& c : scan->candidates) {
         std::string action = "would-remove";
         std::string why = c.keep;
@@ -79,6 +98,7 @@ ExitCode clean_dir(const std::string& dir, const Options& options,
             } else if (s.code() == ck::ErrorCode::Io) {
                 action = "failed";
                 ck::tool::print_error(kTool, "", s.message());
+                errors.push_back(s.message());
                 code = ck::tool::worst(code, ExitCode::IoError);
             } else {
                 action = "kept";
@@ -102,16 +122,18 @@ ExitCode clean_dir(const std::string& dir, const Options& options,
                 ck::tool::print_out(c.path + ": " + (action == "removed" ? "removed: " : "") +
                                     what + ": " + c.reason + "\n");
         }
-        json.begin_object().field("path", c.path).field("kind", ck::clean_kind_name(c.kind));
-        json.field("action", action).field("reason", c.reason).field("keep", why);
-        json.field("size", c.size).field("age_seconds", c.age_seconds);
-        json.key("outputs").begin_array();
-        for (const std::string& o : c.outputs)
-            json.value(o);
-        json.end_array().end_object();
+        ck::tool::Json candidate;
+        candidate["path"] = c.path;
+        candidate["kind"] = ck::clean_kind_name(c.kind);
+        candidate["action"] = action;
+        candidate["reason"] = c.reason;
+        candidate["keep"] = why;
+        candidate["size_bytes"] = c.size;
+        candidate["age_seconds"] = c.age_seconds;
+        candidate["outputs"] = c.outputs;
+        json["candidates"].push_back(std::move(candidate));
     }
-    json.end_array().field("ok", code == ExitCode::Ok).end_object();
-    return code;
+    return finish(code);
 }
 
 }  // namespace
@@ -159,12 +181,14 @@ int main(int argc, char** argv)
 
     ExitCode worst = ExitCode::Ok;
     Totals totals;
-    ck::tool::JsonWriter json;
-    json.begin_object().field("tool", kTool).field("version", ck::tool::version_string(kTool));
-    json.field("delete", options.remove).key("dirs").begin_array();
-    for (const std::string& dir : options.dirs)
-        worst = ck::tool::worst(worst, clean_dir(dir, options, scan_options, json, totals));
-    json.end_array();
+    const auto start = std::chrono::steady_clock::now();
+    ck::tool::Json json = ck::tool::json_envelope(kTool);
+    json["files"] = ck::tool::Json::array();
+    for (const std::string& dir : options.dirs) {
+        ck::tool::Json one;
+        worst = ck::tool::worst(worst, clean_dir(dir, options, scan_options, one, totals));
+        json["files"].push_back(std::move(one));
+    }
 
     const std::string size = ck::tool::format_bytes(totals.bytes);
     std::string summary =
@@ -173,9 +197,12 @@ int main(int argc, char** argv)
                              (totals.files > 0 ? "; run with --delete to remove them" : "");
     if (totals.kept > 0)
         summary += "; " + std::to_string(totals.kept) + " kept";
-    json.field("summary", summary).field("exit_code", ck::tool::to_int(worst)).end_object();
+    json["exit_code"] = ck::tool::to_int(worst);
+    json["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    json["delete"] = options.remove;
+    json["summary"] = summary;
     if (options.common.json)
-        ck::tool::print_out(json.str() + "\n");
+        ck::tool::print_out(ck::tool::json_text(json) + "\n");
     else if (!options.common.quiet)
         ck::tool::print_out(summary + "\n");
     return ck::tool::to_int(worst);

@@ -6,7 +6,7 @@
 #include <ck/heatmap.h>
 #include <ck/inspect.h>
 #include <ck/tool/file_type.h>
-#include <ck/tool/json_writer.h>
+#include <ck/tool/json.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -18,7 +18,7 @@ namespace {
 
 using tool::ExitCode;
 using tool::FileReport;
-using tool::JsonWriter;
+using tool::Json;
 
 std::string fixed(double v, int decimals)
 {
@@ -151,117 +151,60 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
     return s.str();
 }
 
-void write_rect(JsonWriter& j, const char* key, const PixelRect& w)
+Json rect_json(const PixelRect& w)
 {
-    j.key(key)
-        .begin_object()
-        .field("x", w.x)
-        .field("y", w.y)
-        .field("width", w.width)
-        .field("height", w.height)
-        .end_object();
+    Json j;
+    j["x"] = w.x;
+    j["y"] = w.y;
+    j["width"] = w.width;
+    j["height"] = w.height;
+    return j;
 }
 
+// The per-file object (docs/json.md, "ckinfo"); tools/common's file_json adds
+// ok's neighbours: exit_code, seconds, errors, warnings, notes.
 std::string json_report(const std::string& path, const ImageReport& r, const tool::FileSniff& sniff,
                         bool header_only)
 {
-    JsonWriter j;
-    j.begin_object();
-    j.field("file", path)
-        .field("ok", !r.damaged())
-        .field("format", tool::file_type_name(sniff.type));
-    j.field("kind", image_kind_id(r.kind)).field("part_file", sniff.is_part);
-    j.field("file_size", r.file_size)
-        .field("width", r.data_window.width)
-        .field("height", r.data_window.height);
-    write_rect(j, "data_window", r.data_window);
-    write_rect(j, "display_window", r.display_window);
-    j.field("subimages", r.subimages)
-        .field("miplevels", r.miplevels)
-        .field("tiled", r.tiled)
-        .field("deep", r.deep)
-        .field("compression", r.compression)
-        .field("software", r.software);
-    j.key("channels").begin_array();
+    Json j;
+    j["file"] = path;
+    j["format"] = tool::file_type_name(sniff.type);
+    j["ok"] = !r.damaged();
+    j["kind"] = image_kind_id(r.kind);
+    j["part_file"] = sniff.is_part;
+    j["size_bytes"] = r.file_size;
+    j["width"] = r.data_window.width;
+    j["height"] = r.data_window.height;
+    j["data_window"] = rect_json(r.data_window);
+    j["display_window"] = rect_json(r.display_window);
+    j["subimages"] = r.subimages;
+    j["miplevels"] = r.miplevels;
+    j["tiled"] = r.tiled;
+    j["deep"] = r.deep;
+    j["compression"] = r.compression;
+    j["software"] = r.software;
+    j["channels"] = Json::array();
     for (const ChannelInfo& c : r.channels)
-        j.begin_object().field("name", c.name).field("type", c.type).end_object();
-    j.end_array();
-
-    j.key(format::kCheckpointElapsed);
-    if (r.checkpoint_elapsed)
-        j.value(double(*r.checkpoint_elapsed));
-    else
-        j.null();
-
-    j.key("checkpoint");
-    if (r.header) {
-        const CheckpointHeader& h = *r.header;
-        j.begin_object();
-        j.field(format::kKeyFormatVersion, h.format_version).field(format::kKeyState, h.state);
-        j.field(format::kKeyRenderId, h.render_id)
-            .field(format::kKeyGeneration, std::to_string(h.generation));
-        j.field(format::kKeyFrame, h.frame).field(format::kKeyDisplayIndex, h.display_index);
-        j.field(format::kKeyDisplayCount, h.display_count)
-            .field(format::kKeyDisplayName, h.display_name);
-        j.field(format::kKeyMode, h.mode).field(format::kKeyTargetSamples, h.target_samples);
-        j.field(format::kKeySamplesDone, std::to_string(h.samples_done))
-            .field(format::kKeyMinSamples, h.min_samples);
-        j.field(format::kKeyFingerprint, h.fingerprint)
-            .field(format::kKeyFingerprintParts, h.fingerprint_parts);
-        j.field(format::kKeyReason, h.reason).field(format::kKeyTotalElapsed, h.total_elapsed);
-        j.field(format::kKeySeed, std::to_string(h.seed)).field(format::kKeyRenderer, h.renderer);
-        j.key(format::kKeyHistory).begin_array();
-        for (const ResumeRecord& rec : r.history) {
-            j.begin_object();
-            for (const auto& [k, v] : rec.fields)
-                j.field(k, v);
-            j.end_object();
-        }
-        j.end_array();
-        j.field("percent_done", percent_done(h, r));
-        j.end_object();
-    } else {
-        j.null();
-    }
-
-    j.key("weights");
-    if (r.weights) {
-        const WeightStats& w = *r.weights;
-        j.begin_object().field("min", w.min).field("mean", w.mean).field("max", w.max);
-        j.field("pixels", w.pixels)
-            .field("pixels_at_target", w.pixels_at_target)
-            .field("fraction_done", w.fraction_done)
-            .end_object();
-    } else {
-        j.null();
-    }
-    j.field("header_only", header_only)
-        .field("pixels_checked", r.pixels_checked)
-        .field("state_hash_checked", r.state_hash_checked);
-    j.key("problems").begin_array();
-    for (const std::string& p : r.problems)
-        j.value(p);
-    j.end_array();
-    j.key("notes").begin_array();
-    for (const std::string& n : r.notes)
-        j.value(n);
-    j.end_array();
-    j.end_object();
-    return j.str();
+        j["channels"].push_back(Json{{"name", c.name}, {"type", c.type}});
+    j["checkpoint_elapsed_seconds"] =
+        r.checkpoint_elapsed ? Json(double(*r.checkpoint_elapsed)) : Json(nullptr);
+    const uint64_t pixels = uint64_t(r.data_window.width) * uint64_t(r.data_window.height);
+    j["checkpoint"] = r.header ? tool::checkpoint_json(*r.header, pixels, &r.history) : Json(nullptr);
+    j["weights"] = r.weights ? tool::weights_json(*r.weights) : Json(nullptr);
+    j["header_only"] = header_only;
+    j["pixels_checked"] = r.pixels_checked;
+    j["state_hash_checked"] = r.state_hash_checked;
+    return tool::json_text(j);
 }
 
-std::string error_json(const std::string& path, const tool::FileSniff& sniff,
-                       const std::string& error)
+std::string error_json(const std::string& path, const tool::FileSniff& sniff)
 {
-    JsonWriter j;
-    j.begin_object()
-        .field("file", path)
-        .field("ok", false)
-        .field("format", tool::file_type_name(sniff.type))
-        .field("part_file", sniff.is_part)
-        .field("error", error)
-        .end_object();
-    return j.str();
+    Json j;
+    j["file"] = path;
+    j["format"] = tool::file_type_name(sniff.type);
+    j["ok"] = false;
+    j["part_file"] = sniff.is_part;
+    return tool::json_text(j);
 }
 
 }  // namespace
@@ -280,7 +223,7 @@ tool::FileReport describe_file(const std::string& path, const Options& options,
                         sniff.type == tool::FileType::Directory;
         const std::string why = tool::describe_non_image(sniff);
         report.fail(io ? ExitCode::IoError : ExitCode::CheckFailed, why);
-        report.json = error_json(path, sniff, why);
+        report.json = error_json(path, sniff);
         return report;
     }
 
@@ -296,7 +239,7 @@ tool::FileReport describe_file(const std::string& path, const Options& options,
         if (sniff.is_part)
             why += " (a .part file is an unfinished write; the previous file is intact)";
         report.fail(tool::exit_code_for(result.status().code()), why);
-        report.json = error_json(path, sniff, why);
+        report.json = error_json(path, sniff);
         return report;
     }
     const ImageReport& r = result.value();

@@ -8,6 +8,7 @@
 
 #include <ck/tool/common.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -56,9 +57,9 @@ int main(int argc, char** argv)
 
     ck::tool::init_image_library();
     ExitCode result = ExitCode::Ok;
-    ck::tool::JsonWriter json;
-    json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
-    json.key("files").begin_array();
+    const auto start = std::chrono::steady_clock::now();
+    ck::tool::Json json = ck::tool::json_envelope(kTool);
+    json["files"] = ck::tool::Json::array();
     for (const std::string& file : files) {
         const std::string heatmap =
             ck::ckinfo::heatmap_path_for(options.heatmap, file, files.size());
@@ -67,10 +68,11 @@ int main(int argc, char** argv)
             options.limits);
         ck::tool::print_file_report(kTool, report, options.quiet, options.json);
         result = ck::tool::worst(result, report.code);
-        json.raw(ck::tool::json_with_usage(report));
+        json["files"].push_back(ck::tool::file_json(report));
     }
-    json.end_array().field("exit_code", ck::tool::to_int(result)).end_object();
+    json["exit_code"] = ck::tool::to_int(result);
+    json["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.json)
-        ck::tool::print_out(json.str() + "\n");
+        ck::tool::print_out(ck::tool::json_text(json) + "\n");
     return ck::tool::to_int(result);
 }

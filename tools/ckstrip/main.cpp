@@ -10,6 +10,7 @@
 #include <ck/strip.h>
 #include <ck/tool/common.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -43,10 +44,11 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
 {
     FileReport report;
     report.file = in;
-    ck::tool::JsonWriter j;
-    j.begin_object().field("file", in).field("output", out);
-
     const ck::tool::FileSniff sniff = ck::tool::sniff_file(in);
+    ck::tool::Json j;
+    j["file"] = in;
+    j["format"] = ck::tool::file_type_name(sniff.type);
+    j["output"] = out;
     auto result = ck::Result<ck::StripResult>(ck::Status{});
     if (!ck::tool::is_image_type(sniff.type)) {
         const bool io = sniff.type == ck::tool::FileType::Missing ||
@@ -65,8 +67,9 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
         if (sniff.is_part)
             why += " (a .part file is an unfinished write)";
         report.fail(ck::tool::exit_code_for(result.status().code()), why);
-        j.field("ok", false).field("action", "refused").field("error", why).end_object();
-        report.json = j.str();
+        j["ok"] = false;
+        j["action"] = "refused";
+        report.json = ck::tool::json_text(j);
         return report;
     }
 
@@ -96,18 +99,15 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
                                    "): nothing to strip (--strict refuses it)");
             break;
     }
-    j.field("ok", true).field("action", action).field("kind", r.kind);
-    j.key("channels").begin_array();
-    for (const std::string& c : r.kept_channels)
-        j.value(c);
-    j.end_array().key("removed_channels").begin_array();
-    for (const std::string& c : r.removed_channels)
-        j.value(c);
-    j.end_array().key("removed_attributes").begin_array();
-    for (const std::string& a : r.removed_attributes)
-        j.value(a);
-    j.end_array().field("type", r.output_type).field("compression", r.compression).end_object();
-    report.json = j.str();
+    j["ok"] = true;
+    j["action"] = action;
+    j["kind"] = r.kind;
+    j["kept_channels"] = r.kept_channels;
+    j["removed_channels"] = r.removed_channels;
+    j["removed_attributes"] = r.removed_attributes;
+    j["pixel_type"] = r.output_type;
+    j["compression"] = r.compression;
+    report.json = ck::tool::json_text(j);
     return report;
 }
 
@@ -188,9 +188,9 @@ int main(int argc, char** argv)
 
     ck::tool::init_image_library();
     ExitCode result = ExitCode::Ok;
-    ck::tool::JsonWriter json;
-    json.begin_object().field("tool", kTool).field("version", std::string(CK_VERSION));
-    json.key("files").begin_array();
+    const auto start = std::chrono::steady_clock::now();
+    ck::tool::Json json = ck::tool::json_envelope(kTool);
+    json["files"] = ck::tool::Json::array();
     for (size_t i = 0; i < files.size(); ++i) {
         const std::string& in = files[i];
         const std::string& out = outputs[i];
@@ -203,18 +203,16 @@ int main(int argc, char** argv)
             refused.file = in;
             refused.fail(ExitCode::Usage, "the output is the input itself (" + out +
                                               "); use --in-place to replace it");
-            ck::tool::JsonWriter j;
-            j.begin_object()
-                .field("file", in)
-                .field("output", out)
-                .field("ok", false)
-                .field("action", "refused")
-                .field("error", refused.errors[0])
-                .end_object();
-            refused.json = j.str();
+            ck::tool::Json j;
+            j["file"] = in;
+            j["format"] = ck::tool::file_type_name(ck::tool::sniff_file(in).type);
+            j["output"] = out;
+            j["ok"] = false;
+            j["action"] = "refused";
+            refused.json = ck::tool::json_text(j);
             ck::tool::print_file_report(kTool, refused, options.common.quiet, options.common.json);
             result = ck::tool::worst(result, refused.code);
-            json.raw(ck::tool::json_with_usage(refused));
+            json["files"].push_back(ck::tool::file_json(refused));
             continue;
         }
         const std::string part = ck::part_path(out);
@@ -225,10 +223,11 @@ int main(int argc, char** argv)
             fs::remove(part, ec);
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
         result = ck::tool::worst(result, report.code);
-        json.raw(ck::tool::json_with_usage(report));
+        json["files"].push_back(ck::tool::file_json(report));
     }
-    json.end_array().field("exit_code", ck::tool::to_int(result)).end_object();
+    json["exit_code"] = ck::tool::to_int(result);
+    json["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.common.json)
-        ck::tool::print_out(json.str() + "\n");
+        ck::tool::print_out(ck::tool::json_text(json) + "\n");
     return ck::tool::to_int(result);
 }

@@ -3,7 +3,7 @@
 #include "image_verify.h"
 
 #include <ck/tool/file_type.h>
-#include <ck/tool/json_writer.h>
+#include <ck/tool/json.h>
 #include <ck/verify.h>
 
 #include <cstdio>
@@ -49,38 +49,26 @@ std::string summary(const ImageReport& r)
     return text;
 }
 
-void write_json(tool::JsonWriter& j, const std::string& path, const ImageVerification& v)
+// The per-file object (docs/json.md, "ckverify"): the checkpoint and weights
+// objects are ckinfo's.
+std::string image_json(const std::string& path, const tool::FileSniff& sniff,
+                       const ImageVerification& v)
 {
     const ImageReport& r = v.report;
-    j.begin_object().field("file", path).field("type", "image");
-    j.field("ok", v.ok()).field("kind", image_kind_id(r.kind));
-    j.field("format", r.format == ImageFormat::Tiff ? "tiff" : "openexr");
-    j.field("width", r.data_window.width).field("height", r.data_window.height);
-    j.field("pixels_checked", r.pixels_checked).field("state_hash_checked", r.state_hash_checked);
-    if (r.header) {
-        const CheckpointHeader& h = *r.header;
-        j.key("checkpoint").begin_object();
-        j.field("state", h.state).field("render_id", h.render_id);
-        j.field("generation", h.generation).field("frame", h.frame);
-        j.field("display_index", h.display_index).field("display_count", h.display_count);
-        j.field("display_name", h.display_name).field("min_samples", h.min_samples);
-        j.field("target_samples", h.target_samples).field("samples_done", h.samples_done);
-        j.field("checkpoint_elapsed", double(h.checkpoint_elapsed));
-        j.field("total_elapsed", h.total_elapsed).field("reason", h.reason);
-        j.end_object();
-    }
-    if (r.weights)
-        j.key("weights")
-            .begin_object()
-            .field("min", r.weights->min)
-            .field("mean", r.weights->mean)
-            .field("max", r.weights->max)
-            .field("fraction_done", r.weights->fraction_done)
-            .end_object();
-    j.key("problems").begin_array();
-    for (const std::string& p : v.problems)
-        j.value(p);
-    j.end_array().end_object();
+    tool::Json j;
+    j["file"] = path;
+    j["format"] = tool::file_type_name(sniff.type);
+    j["ok"] = v.ok();
+    j["kind"] = image_kind_id(r.kind);
+    j["part_file"] = sniff.is_part;
+    j["width"] = r.data_window.width;
+    j["height"] = r.data_window.height;
+    j["pixels_checked"] = r.pixels_checked;
+    j["state_hash_checked"] = r.state_hash_checked;
+    const uint64_t pixels = uint64_t(r.data_window.width) * uint64_t(r.data_window.height);
+    j["checkpoint"] = r.header ? tool::checkpoint_json(*r.header, pixels) : tool::Json(nullptr);
+    j["weights"] = r.weights ? tool::weights_json(*r.weights) : tool::Json(nullptr);
+    return tool::json_text(j);
 }
 
 }  // namespace
@@ -89,15 +77,17 @@ tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_
 {
     tool::FileReport report;
     report.file = path;
+    const tool::FileSniff sniff = tool::sniff_file(path);
     auto fail_json = [&](const std::string& why) {
-        tool::JsonWriter j;
-        j.begin_object().field("file", path).field("type", "image").field("ok", false);
-        j.field("error", why).end_object();
-        report.json = j.str();
+        tool::Json j;
+        j["file"] = path;
+        j["format"] = tool::file_type_name(sniff.type);
+        j["ok"] = false;
+        j["part_file"] = sniff.is_part;
+        report.json = tool::json_text(j);
         report.text = path + ": FAILED: " + why + "\n";
     };
 
-    const tool::FileSniff sniff = tool::sniff_file(path);
     if (sniff.is_part)
         report.notes.push_back("a .part file: a checkpoint write that was never committed (S16)");
 
@@ -119,9 +109,7 @@ tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_
 
     report.text = path + ": " + (report.code == tool::ExitCode::Ok ? "OK" : "FAILED") + ": " +
                   summary(v.report) + "\n";
-    tool::JsonWriter j;
-    write_json(j, path, v);
-    report.json = j.str();
+    report.json = image_json(path, sniff, v);
     return report;
 }
 

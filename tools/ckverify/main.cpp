@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -76,10 +77,11 @@ ck::tool::FileReport verify_one(const std::string& file, const Options& options)
     if (!io)
         why += " (neither an OpenEXR/TIFF image nor a RIB scene)";
     report.fail(io ? ExitCode::IoError : ExitCode::CheckFailed, why);
-    ck::tool::JsonWriter j;
-    j.begin_object().field("file", file).field("type", ck::tool::file_type_name(sniff.type));
-    j.field("ok", false).field("error", why).end_object();
-    report.json = j.str();
+    ck::tool::Json j;
+    j["file"] = file;
+    j["format"] = ck::tool::file_type_name(sniff.type);
+    j["ok"] = false;
+    report.json = ck::tool::json_text(j);
     report.text = file + ": FAILED: " + why + "\n";
     return report;
 }
@@ -114,9 +116,9 @@ int main(int argc, char** argv)
 
     ExitCode worst = ExitCode::Ok;
     size_t failed = 0;
-    ck::tool::JsonWriter json;
-    json.begin_object().field("tool", kTool).field("version", ck::tool::version_string(kTool));
-    json.key("files").begin_array();
+    const auto start = std::chrono::steady_clock::now();
+    ck::tool::Json json = ck::tool::json_envelope(kTool);
+    json["files"] = ck::tool::Json::array();
     for (const std::string& file : options.files) {
         ck::tool::FileReport report = verify_one(file, options);
         if (options.common.verbose > 0 && report.peak_rss_kib > 0)
@@ -124,11 +126,10 @@ int main(int argc, char** argv)
                                    " s, peak memory " +
                                    ck::tool::format_bytes(uint64_t(report.peak_rss_kib) * 1024));
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
-        json.raw(report.json);
+        json["files"].push_back(ck::tool::file_json(report));
         worst = ck::tool::worst(worst, report.code);
         failed += report.code != ExitCode::Ok;
     }
-    json.end_array();
 
     // The last line, idiff style: PASS or FAILURE.
     const std::string verdict =
@@ -136,9 +137,11 @@ int main(int argc, char** argv)
             ? "PASS"
             : "FAILURE: " + std::to_string(failed) + " of " + std::to_string(options.files.size()) +
                   (options.files.size() == 1 ? " argument" : " arguments") + " failed the check";
-    json.field("exit_code", ck::tool::to_int(worst)).field("result", verdict).end_object();
+    json["exit_code"] = ck::tool::to_int(worst);
+    json["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    json["result"] = verdict;
     if (options.common.json)
-        ck::tool::print_out(json.str() + "\n");
+        ck::tool::print_out(ck::tool::json_text(json) + "\n");
     else if (!options.common.quiet)
         ck::tool::print_out(verdict + "\n");
     return ck::tool::to_int(worst);

@@ -8,7 +8,8 @@
 
 #include <ck/output_lock.h>
 #include <ck/recovery.h>
-#include <ck/tool/json_writer.h>
+#include <ck/tool/file_type.h>
+#include <ck/tool/json.h>
 
 #include <cmath>
 #include <cstdio>
@@ -139,31 +140,21 @@ std::string frame_line(const FrameVerdict& v)
     return line;
 }
 
-void write_frame_json(tool::JsonWriter& j, const FrameVerdict& v)
+tool::Json frame_json(const FrameVerdict& v)
 {
-    j.begin_object();
-    j.field("frame", v.frame).field("outcome", outcome_id(v.outcome));
-    j.field("loses_nothing", loses_nothing(v.outcome)).field("message", v.message);
-    j.field("target_samples", v.target_samples);
-    for (const auto& [key, list] :
-         {std::pair{"displays", &v.displays}, std::pair{"part_files", &v.part_files},
-          std::pair{"roll_forward", &v.roll_forward}, std::pair{"in_use", &v.in_use}}) {
-        j.key(key).begin_array();
-        for (const std::string& s : *list)
-            j.value(s);
-        j.end_array();
-    }
-    if (v.header) {
-        const CheckpointHeader& h = *v.header;
-        j.key("checkpoint").begin_object();
-        j.field("state", h.state).field("render_id", h.render_id);
-        j.field("generation", h.generation).field("min_samples", h.min_samples);
-        j.field("samples_done", h.samples_done).field("target_samples", h.target_samples);
-        j.field("checkpoint_elapsed", double(h.checkpoint_elapsed));
-        j.field("total_elapsed", h.total_elapsed).field("reason", h.reason);
-        j.end_object();
-    }
-    j.end_object();
+    tool::Json j;
+    j["frame"] = v.frame;
+    j["outcome"] = outcome_id(v.outcome);
+    j["loses_nothing"] = loses_nothing(v.outcome);
+    j["message"] = v.message;
+    j["target_samples"] = v.target_samples;
+    j["displays"] = v.displays;
+    j["part_files"] = v.part_files;
+    j["roll_forward"] = v.roll_forward;
+    j["in_use"] = v.in_use;
+    // The pixel count is not at hand here: samples_fraction is null.
+    j["checkpoint"] = v.header ? tool::checkpoint_json(*v.header, 0) : tool::Json(nullptr);
+    return j;
 }
 
 }  // namespace
@@ -219,8 +210,9 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
                   tool::FileReport& report)
 {
     report.file = scene_path;
-    tool::JsonWriter j;
-    j.begin_object().field("file", scene_path).field("type", "scene");
+    tool::Json j;
+    j["file"] = scene_path;
+    j["format"] = tool::file_type_name(tool::sniff_file(scene_path).type);
 
     // 1. The scene, through ckrender's own parser.
     const scene::ParseResult parsed = scene::parse_rib_file(scene_path);
@@ -234,12 +226,10 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         report.text = scene_path + ": the scene does not parse (" +
                       std::to_string(parsed.error_count()) +
                       " error(s)); ckrender would render nothing\n";
-        j.field("ok", false).field("error", "the scene does not parse");
-        j.key("errors").begin_array();
-        for (const std::string& e : report.errors)
-            j.value(e);
-        j.end_array().end_object();
-        report.json = j.str();
+        j["ok"] = false;
+        j["scene"] = tool::Json{{"frames", tool::Json::array()},
+                                {"result", "the scene does not parse"}};
+        report.json = tool::json_text(j);
         return;
     }
 
@@ -254,7 +244,7 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
                                                      : "the scene has no frames (no WorldBegin)");
 
     int lost = 0;
-    j.key("frames").begin_array();
+    tool::Json frames = tool::Json::array();
     for (const FrameVerdict& v : verdicts) {
         if (!loses_nothing(v.outcome))
             ++lost;
@@ -263,9 +253,8 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         if (verbose > 0)
             for (const std::string& d : v.displays)
                 report.text += "    display " + d + "\n";
-        write_frame_json(j, v);
+        frames.push_back(frame_json(v));
     }
-    j.end_array();
     if (lost > 0)
         report.code = tool::worst(report.code, tool::ExitCode::CheckFailed);
 
@@ -280,9 +269,9 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         last = std::to_string(lost) + " of " + std::to_string(n) + (n == 1 ? " frame" : " frames") +
                " would start from scratch";
     report.text += scene_path + ": " + last + "\n";
-    j.field("ok", n > 0 && lost == 0).field("result", last);
-    j.end_object();
-    report.json = j.str();
+    j["ok"] = n > 0 && lost == 0;
+    j["scene"] = tool::Json{{"frames", std::move(frames)}, {"result", last}};
+    report.json = tool::json_text(j);
 }
 
 }  // namespace ck::verify

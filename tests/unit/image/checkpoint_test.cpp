@@ -6,6 +6,7 @@
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/inspect.h>
 
 #include "../../support/temp_dir.h"
 
@@ -192,6 +193,38 @@ TEST(CheckpointImage, MissingChannelIsReported)
     auto r = ck::read_checkpoint(dir.file("ck.exr"), {"R", "Z"});
     ASSERT_FALSE(r.is_ok());
     EXPECT_NE(r.status().message().find("\"Z\""), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// ck:history through nlohmann-json: today's records read back field by field,
+// and a hostile value is an error, never an exception or a crash.
+TEST(ResumeHistory, ReadsTodaysRecordsAndRefusesHostileOnes)
+{
+    auto ok = ck::parse_resume_history(
+        "[{\"host\":\"node17\",\"pid\":4242,\"threads\":2,\"written\":\"2026-01-02T03:04:05Z\","
+        "\"elapsed\":41.250,\"samplesFrom\":\"0\",\"samplesTo\":\"1000\",\"reason\":\"checkpoint\"},"
+        " {\"host\":\"a\\u00e9\"}]");
+    ASSERT_TRUE(ok) << ok.status().message();
+    ASSERT_EQ(ok->size(), 2u);
+    EXPECT_EQ((*ok)[0].get("host"), "node17");
+    EXPECT_EQ((*ok)[0].get("pid"), "4242");
+    EXPECT_EQ((*ok)[0].get("samplesTo"), "1000");
+    EXPECT_EQ(std::stod((*ok)[0].get("elapsed")), 41.25);
+    EXPECT_EQ((*ok)[1].get("host"), "a\xc3\xa9");
+    EXPECT_TRUE(ck::parse_resume_history("[]"));
+    for (const std::string& hostile :
+         {std::string(""), std::string("["), std::string("{}"), std::string("[1]"),
+          std::string("[{\"a\":[1]}]"), std::string("[{\"a\":{}}]"), std::string("[{\"a\":\"\xff\"}]"),
+          std::string(100000, '['), std::string("[{\"a\":1}] trailing")}) {
+        auto r = ck::parse_resume_history(hostile);
+        EXPECT_FALSE(r) << hostile.substr(0, 40);
+        if (!r) {
+            EXPECT_EQ(r.status().code(), ck::ErrorCode::Corrupt);
+        }
+    }
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 #include <ck/tool/file_report.h>
 
 #include <ck/tool/diagnostics.h>
-#include <ck/tool/json_writer.h>
+#include <ck/tool/file_type.h>
+#include <ck/tool/json.h>
 
 #include <exception>
 #include <new>
@@ -117,28 +118,34 @@ FileReport run_file_isolated(const std::string& file, const std::function<FileRe
             : run.outcome == IsolatedResult::Outcome::Crashed ? "damaged: " + run.why
                                                               : run.why;
         report.fail(run.ok() ? ExitCode::IoError : ExitCode::CheckFailed, why);
-        JsonWriter j;
-        j.begin_object().field("file", file).field("ok", false).field("error", why).end_object();
-        report.json = j.str();
+        Json j;
+        j["file"] = file;
+        j["format"] = file_type_name(sniff_file(file).type);
+        j["ok"] = false;
+        report.json = json_text(j);
     }
     report.seconds = run.seconds;
     report.peak_rss_kib = run.peak_rss_kib;
     return report;
 }
 
-std::string json_with_usage(const FileReport& report)
+Json file_json(const FileReport& report)
 {
-    std::string object = report.json;
-    if (object.size() < 2 || object.back() != '}')
-        return object;
-    object.pop_back();
-    JsonWriter extra;
-    extra.begin_object()
-        .field("exit_code", to_int(report.code))
-        .field("seconds", report.seconds)
-        .field("peak_memory_kib", report.peak_rss_kib)
-        .end_object();
-    return object + (object.size() > 1 ? "," : "") + extra.str().substr(1);
+    Json j = json_parse(report.json);
+    if (!j.is_object()) {
+        j = Json::object();
+        j["file"] = report.file;
+        j["format"] = file_type_name(sniff_file(report.file).type);
+    }
+    if (!j.contains("ok"))
+        j["ok"] = report.code == ExitCode::Ok;
+    j["exit_code"] = to_int(report.code);
+    j["seconds"] = report.seconds;
+    j["peak_memory_kib"] = report.peak_rss_kib;
+    j["errors"] = report.errors;
+    j["warnings"] = report.warnings;
+    j["notes"] = report.notes;
+    return j;
 }
 
 void print_file_report(const std::string& tool, const FileReport& report, bool quiet, bool json)

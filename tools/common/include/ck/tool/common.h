@@ -10,4 +10,4 @@
 #include <ck/tool/file_report.h>
 #include <ck/tool/file_type.h>
 #include <ck/tool/isolate.h>
-#include <ck/tool/json_writer.h>
+#include <ck/tool/json.h>

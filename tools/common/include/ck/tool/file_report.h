@@ -8,6 +8,7 @@
 
 #include <ck/tool/exit_code.h>
 #include <ck/tool/isolate.h>
+#include <ck/tool/json.h>
 
 #include <functional>
 #include <string>
@@ -20,7 +21,7 @@ struct FileReport {
     std::string file;                   ///< The path as the user gave it.
     ExitCode code = ExitCode::Ok;       ///< This file's contribution to the exit status.
     std::string text;                   ///< Lines for stdout (human output), each ending in '\n'.
-    std::string json;                   ///< One JSON value (an object) for --json output.
+    std::string json;                   ///< The tool's fields for --json: a JSON object's text (see file_json).
     std::vector<std::string> errors;    ///< Problems: printed as `tool: error: FILE: problem`.
     std::vector<std::string> warnings;  ///< Printed as `tool: warning: FILE: ...`.
     std::vector<std::string> notes;     ///< Printed as `tool: note: FILE: ...` (unless -q).
@@ -40,13 +41,17 @@ bool deserialize(const std::string& bytes, FileReport& report);
 /// its report. When the child crashes, runs out of time or memory, the report
 /// says so ("damaged: the reader crashed (signal 11, SIGSEGV)", "gave up after
 /// 10 s", "needs more than 4 GiB of memory") with ExitCode::CheckFailed, and
-/// its json is a minimal object {"file", "ok": false, "error"}.
+/// its json is a minimal object {"file", "format", "ok": false}.
 FileReport run_file_isolated(const std::string& file, const std::function<FileReport()>& work,
                              const Limits& limits);
 
-/// report.json with "exit_code", "seconds" and "peak_memory_kib" added as its
-/// last fields (known only in the parent, after the child ended).
-std::string json_with_usage(const FileReport& report);
+/// The per-file object of the tools' --json output (docs/json.md): report.json
+/// (the tool's own fields, "file" and "format" first) with "ok" when it has
+/// none, then "exit_code", "seconds", "peak_memory_kib" (known only in the
+/// parent, after the child ended) and the "errors", "warnings" and "notes"
+/// also printed on stderr. A report.json that is not a JSON object is replaced
+/// by {"file", "format"}.
+Json file_json(const FileReport& report);
 
 /// Prints a report: text to stdout (unless quiet or json), then one stderr line
 /// per error, warning and note (notes are dropped when quiet).
