@@ -5,6 +5,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/heatmap.h>
 #include <ck/inspect.h>
+#include <ck/provenance.h>
 #include <ck/tool/file_type.h>
 #include <ck/tool/json_writer.h>
 
@@ -71,6 +72,8 @@ std::string summary_line(const std::string& path, const ImageReport& r, bool hea
     if (!checkpoint) {
         if (r.kind == ImageKind::Final && !r.software.empty())
             s << " (" << r.software << ")";
+        if (r.provenance)
+            s << ", " << provenance_summary(*r.provenance);
         s << ", " << channel_summary(r);
         if (!r.compression.empty())
             s << ", " << r.compression;
@@ -135,6 +138,15 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
         if (name == format::kKeyHistory)
             continue;  // shown below, one line per process
         s << pad << name << ": " << value << "\n";
+    }
+    if (r.provenance) {
+        const FinalProvenance& p = *r.provenance;
+        s << pad << "provenance: " << provenance_summary(p) << ", made by " << p.made_by
+          << ", render " << p.render_id << " generation " << p.generation << ", frame " << p.frame
+          << ", display " << (p.display_index + 1) << " of " << p.display_count << " ("
+          << p.display_name << "), " << fixed(p.render_seconds, 1) << " s of rendering, "
+          << p.renderer << "\n";
+        s << pad << "scene fingerprint: " << p.fingerprint << "\n";
     }
     if (r.header) {
         const size_t n = r.history.size();
@@ -220,6 +232,18 @@ std::string json_report(const std::string& path, const ImageReport& r, const too
         j.end_array();
         j.field("percent_done", percent_done(h, r));
         j.end_object();
+    } else {
+        j.null();
+    }
+
+    // The provenance record of a final (provenance.h), or null.
+    j.key("provenance");
+    if (r.provenance) {
+        const FinalProvenance& p = *r.provenance;
+        j.begin_object().field("status", p.status).field("samples", p.samples);
+        j.field("target_samples", p.target_samples).field("made_by", p.made_by);
+        j.field("render_id", p.render_id).field("generation", std::to_string(p.generation));
+        j.field("frame", p.frame).field("render_seconds", p.render_seconds).end_object();
     } else {
         j.null();
     }
@@ -312,7 +336,7 @@ tool::FileReport describe_file(const std::string& path, const Options& options,
     if (sniff.is_part)
         report.notes.push_back(
             "a .part file is an unfinished write: the renderer died while "
-            "writing it; the previous checkpoint is intact (S16)");
+            "writing it; the previous checkpoint is intact");
 
     if (!heatmap_path.empty()) {
         if (r.weights_plane.empty()) {

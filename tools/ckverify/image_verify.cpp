@@ -99,7 +99,7 @@ tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_
 
     const tool::FileSniff sniff = tool::sniff_file(path);
     if (sniff.is_part)
-        report.notes.push_back("a .part file: a checkpoint write that was never committed (S16)");
+        report.notes.push_back("a .part file: a checkpoint write that was never committed");
 
     auto verified = verify_image(path, max_memory_bytes);
     if (!verified) {
