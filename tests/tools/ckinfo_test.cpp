@@ -15,7 +15,7 @@
 
 #include <ck/heatmap.h>
 
-#include <OpenImageIO/imagebuf.h>
+#include <OpenImageIO/imagebufalgo.h>
 
 #include <gtest/gtest.h>
 
@@ -355,6 +355,27 @@ TEST(CkinfoHeatmap, AdjacentSampleCountsGetVisiblyDifferentColours)
     img.getpixel(0, 0, five.data(), 3);
     img.getpixel(w - 1, 0, six.data(), 3);
     EXPECT_GE(rgb8_distance(five, six), 40.0);
+}
+
+// When OpenEXR's file check fails on a tiled image, the message says which
+// tile and chunk is bad (it used to say only that the check failed).
+TEST(CkinfoDamage, TruncatedTiledImageNamesTheTileAndChunk)
+{
+    TempDir tmp;
+    OIIO::ImageBuf img(OIIO::ImageSpec(64, 64, 4, OIIO::TypeFloat));
+    img.set_write_tiles(16, 16);
+    const float grey[4] = {0.5f, 0.25f, 0.125f, 1.0f};
+    OIIO::ImageBufAlgo::fill(img, grey);
+    const std::string whole = tmp.file("tiled.exr");
+    ASSERT_TRUE(img.write(whole)) << img.geterror();
+    const std::string bytes = ck::test::read_file(whole);
+    const std::string cut = tmp.file("cut.exr");
+    ck::test::write_file(cut, bytes.substr(0, bytes.size() - 8));
+    ck::test::ProcessResult r = ck::test::run_process({CK_INFO_PATH, cut}, "", 60);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, "the chunk for tile (")) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, "(chunk ")) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, " of 16)")) << r.err;
 }
 
 }  // namespace
