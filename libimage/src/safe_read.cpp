@@ -204,8 +204,8 @@ std::string first_bad_chunk(const std::string& path)
         const std::string of = " of " + std::to_string(chunks);
         // A chunk is bad when its header cannot be read or its data lies past the end.
         auto bad = [&](exr_result_t rc, const exr_chunk_info_t& c) {
-            return rc != EXR_ERR_SUCCESS ||
-                   (!ec && (c.data_offset > file_size || c.packed_size > file_size - c.data_offset));
+            return rc != EXR_ERR_SUCCESS || (!ec && (c.data_offset > file_size ||
+                                                     c.packed_size > file_size - c.data_offset));
         };
         auto why = [&](exr_result_t rc) {
             return std::string(" is missing or damaged (truncated, or the writer was killed)") +

@@ -288,8 +288,9 @@ TEST_F(CkstripTest, InPlaceRefusesAnUnfinishedCheckpointWithoutForce)
     const std::string before = ck::test::read_file(in);
     ProcessResult r = ckstrip({"--in-place", in});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_TRUE(contains(r.err, "ckstrip: error: " + in + ": an unfinished checkpoint (3 of 8 "
-                                "samples per pixel)"))
+    EXPECT_TRUE(contains(r.err, "ckstrip: error: " + in +
+                                    ": an unfinished checkpoint (3 of 8 "
+                                    "samples per pixel)"))
         << r.err;
     EXPECT_TRUE(contains(r.err, "discards the state a resume needs")) << r.err;
     EXPECT_TRUE(contains(r.err, "--force")) << r.err;
@@ -364,7 +365,8 @@ TEST(CkstripTempName, NeverCkrendersPartAndRecognisedForItsOutput)
 {
     const std::string temp = ck::tool_temp_path("dir/out.exr", "ckstrip");
     EXPECT_NE(temp, ck::part_path("dir/out.exr"));
-    EXPECT_TRUE(std::regex_match(temp, std::regex(R"(dir/out\.exr\.ckstrip-[0-9]+-[0-9a-f]{6}\.part)")))
+    EXPECT_TRUE(
+        std::regex_match(temp, std::regex(R"(dir/out\.exr\.ckstrip-[0-9]+-[0-9a-f]{6}\.part)")))
         << temp;
     EXPECT_EQ(ck::tool_temp_output(temp), "dir/out.exr");
     EXPECT_EQ(ck::tool_temp_output("out.exr.part"), "");
@@ -420,7 +422,8 @@ TEST_F(CkstripTest, CheckpointKeysWithoutTheirStateAreCleaned)
     const auto got = ck::test::read_channels(out, kColour);
     ASSERT_TRUE(got.ok);
     EXPECT_FALSE(has_checkpoint_metadata(got.spec));
-    EXPECT_TRUE(ck::test::bit_identical(got.pixels, ck::test::read_channels(orphan, kColour).pixels));
+    EXPECT_TRUE(
+        ck::test::bit_identical(got.pixels, ck::test::read_channels(orphan, kColour).pixels));
     // In place needs no --force: there is no state left to lose.
     EXPECT_EQ(ckstrip({"--in-place", orphan}).exit_code, 0);
     EXPECT_FALSE(has_checkpoint_metadata(ck::test::read_channels(orphan, kColour).spec));
@@ -433,8 +436,8 @@ TEST_F(CkstripTest, OtherImageFormatsAreNamedNotText)
     ck::test::write_file(ppm, "P6\n4 4\n255\n" + std::string(48, 'A'));
     const std::string png = m_tmp.file("pic.png");
     ck::test::write_file(png, std::string("\x89PNG\r\n\x1a\n", 8) + std::string(40, '\0'));
-    for (const auto& [file, name] : {std::pair<std::string, std::string>{ppm, "a PNM"},
-                                     {png, "a PNG image"}}) {
+    for (const auto& [file, name] :
+         {std::pair<std::string, std::string>{ppm, "a PNM"}, {png, "a PNG image"}}) {
         for (const std::string& tool : {kInfo, kStrip}) {
             std::vector<std::string> args = {tool, file};
             if (tool == kStrip)

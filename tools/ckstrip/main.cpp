@@ -79,14 +79,13 @@ FileReport strip_one(const std::string& in, const std::string& out, const std::s
     const char* action = "stripped";
     switch (r.action) {
         case ck::StripAction::Stripped:
-            report.text = target + ": " +
-                          (r.removed_channels.empty()
-                               ? std::string("removed ")
-                               : "stripped " + join(r.removed_channels) + " and ") +
-                          std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
-                          join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
-                          (r.provenance ? "; " + ck::provenance_summary(*r.provenance) : "") +
-                          "\n";
+            report.text =
+                target + ": " +
+                (r.removed_channels.empty() ? std::string("removed ")
+                                            : "stripped " + join(r.removed_channels) + " and ") +
+                std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
+                join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
+                (r.provenance ? "; " + ck::provenance_summary(*r.provenance) : "") + "\n";
             if (r.removed_channels.empty())
                 report.notes.push_back(
                     "checkpoint metadata without its state (no ~w channel): removed the "

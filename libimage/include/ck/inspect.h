@@ -22,11 +22,11 @@ namespace ck {
 
 /// What a readable image is, from ckrender's point of view.
 enum class ImageKind {
-    Checkpoint,      ///< ck:state "checkpoint": resumable, not finished.
-    AsFinal,         ///< ck:state "asfinal": finished but kept resumable (S14).
-    DeepCheckpoint,  ///< A deep image that carries ck:state (S18).
-    Final,           ///< Written by ckrender (Software), no checkpoint state.
-    NotOurs,         ///< Any other image.
+    Checkpoint,        ///< ck:state "checkpoint": resumable, not finished.
+    AsFinal,           ///< ck:state "asfinal": finished but kept resumable (S14).
+    DeepCheckpoint,    ///< A deep image that carries ck:state (S18).
+    Final,             ///< Written by ckrender (Software), no checkpoint state.
+    NotOurs,           ///< Any other image.
     OrphanedMetadata,  ///< ck: keys without the ~w state (another tool dropped ~w): not resumable.
 };
 

@@ -26,7 +26,7 @@ struct StripOptions {
                               ///< keep the input's.
     bool strict = false;      ///< Refuse an input that is not a checkpoint instead of copying it.
     uint64_t max_memory_bytes = 0;  ///< Refuse inputs whose read needs more (0: no cap).
-    bool force = false;  ///< Strip an unfinished checkpoint in place (its resume state is lost).
+    bool force = false;     ///< Strip an unfinished checkpoint in place (its resume state is lost).
     std::string temp_path;  ///< Where to write before the rename; empty: tool_temp_path(out).
 };
 

@@ -25,9 +25,9 @@ enum class FileType {
 /// The result of looking at a file's first bytes.
 struct FileSniff {
     FileType type = FileType::Missing;
-    uint64_t size = 0;     ///< Bytes, when the file could be stat'ed.
-    bool is_part = false;  ///< The name ends in ".part": an unfinished write (S16).
-    std::string error;     ///< For Missing/Unreadable/Directory: why (strerror text).
+    uint64_t size = 0;       ///< Bytes, when the file could be stat'ed.
+    bool is_part = false;    ///< The name ends in ".part": an unfinished write (S16).
+    std::string error;       ///< For Missing/Unreadable/Directory: why (strerror text).
     std::string image_name;  ///< For OtherImage: "a PNG image", "a JPEG image", ...
 };
 
