@@ -4,6 +4,7 @@
 
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
+#include <ck/commit.h>
 #include <ck/output_lock.h>
 #include <ck/recovery.h>
 
@@ -13,6 +14,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
@@ -126,7 +129,7 @@ std::string final_roll_forward_keep(const std::string& part, const std::string& 
     if (!read_complete_final(part))
         return {};
     return "the finished image of a final write killed between its renames (its output is "
-           "still a checkpoint): recovery renames it into place (B2); run ckrender -recover 1 "
+           "still a checkpoint): recovery renames it into place; run ckrender -recover 1 "
            "first";
 }
 
@@ -154,7 +157,7 @@ std::string roll_forward_keep(const std::string& part, const std::string& output
     return "a complete checkpoint (generation " + std::to_string(p.generation) + " of a " +
            std::to_string(p.display_count) +
            "-display set) newer than its output: recovery may need it to complete an "
-           "interrupted commit (B2); run ckrender -recover 1 first";
+           "interrupted commit; run ckrender -recover 1 first";
 }
 
 class Scanner {
@@ -233,6 +236,13 @@ private:
         c.path = join(dir, name);
         c.kind = CleanKind::OrphanedPart;
 
+        // A tool's temporary file (ckstrip: OUT.ckstrip-PID-RANDOM.part) belongs
+        // to OUT, not to a file called OUT.ckstrip-PID-RANDOM.
+        if (const std::string output = tool_temp_output(name); !output.empty()) {
+            examine_tool_temp(dir, name, output, c);
+            return;
+        }
+
         // Ours only when the content (or, for an empty file, the name) says so.
         const bool ddc = ends_with_nocase(final_name, kDdcSuffix);
         const Magic magic = file_magic(c.path);
@@ -252,11 +262,32 @@ private:
             return;
         const bool committed = stat_file(join(dir, final_name)).regular;
         c.reason = committed ? "a writer died while writing a checkpoint; the committed " +
-                                   final_name + " is intact (S16)"
-                             : "a writer died while writing the first checkpoint of " + final_name +
-                                   " (S16)";
+                                   final_name + " is intact"
+                             : "a writer died while writing the first checkpoint of " + final_name;
         if (c.keep.empty() && magic == Magic::OpenExr)
             c.keep = roll_forward_keep(c.path, join(dir, final_name));
+        m_scan.candidates.push_back(std::move(c));
+    }
+
+    // OUT.TOOL-PID-RANDOM.part: orphaned once nobody holds OUT's lock (the tool
+    // holds it while it writes) and the process that made it is gone.
+    void examine_tool_temp(const std::string& dir, const std::string& name,
+                           const std::string& output, CleanCandidate& c)
+    {
+        const std::string rest = name.substr(output.size() + 1);  // TOOL-PID-RANDOM.part
+        const std::string tool = rest.substr(0, rest.find('-'));
+        const long pid = std::strtol(rest.c_str() + tool.size() + 1, nullptr, 10);
+        const FileStat st = stat_file(c.path);
+        if (file_magic(c.path) == Magic::None && st.size != 0)
+            return;  // not an image of ours: someone else's file
+        c.outputs = {join(dir, output)};
+        if (!fill(c))
+            return;
+        if (c.keep.empty() && pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM))
+            c.keep = "its " + tool + " (process " + std::to_string(pid) + ") is still running";
+        const bool committed = stat_file(join(dir, output)).regular;
+        c.reason = "a " + tool + " write that never finished (the process died)" +
+                   (committed ? "; " + output + " is intact" : "");
         m_scan.candidates.push_back(std::move(c));
     }
 
@@ -315,11 +346,11 @@ private:
             }
         }
         c.reason = "no output beside it (" + fs::path(c.outputs[0]).filename().string() +
-                   " missing): nothing can resume from it (S20)";
+                   " missing): nothing can resume from it";
         if (!final_name.empty())
             c.reason = "the render finished (" + final_name +
                        " is a final image); deep-data checkpoints are not deleted at a normal "
-                       "finish (S20)";
+                       "finish";
         m_scan.candidates.push_back(std::move(c));
     }
 

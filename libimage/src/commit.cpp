@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 #include <new>
+#include <random>
+#include <vector>
 #include <set>
 
 #include <fcntl.h>
@@ -107,6 +109,119 @@ std::string part_path(const std::string& path)
     return path + format::kPartSuffix;
 }
 
+std::string tool_temp_path(const std::string& path, const std::string& tool)
+{
+    // The random part keeps two runs of one PID namespace (containers) apart.
+    std::random_device device;
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, "-%ld-%06x", long(::getpid()),
+                  unsigned(device()) & 0xffffffu);
+    return path + "." + tool + suffix + format::kPartSuffix;
+}
+
+std::string tool_temp_output(const std::string& name)
+{
+    // NAME.TOOL-PID-HEX.part, TOOL lower-case letters, PID digits, HEX six hex digits.
+    const std::string part = format::kPartSuffix;
+    if (name.size() <= part.size() || name.compare(name.size() - part.size(), part.size(), part))
+        return {};
+    const std::string stem = name.substr(0, name.size() - part.size());
+    const size_t hex = stem.rfind('-');
+    if (hex == std::string::npos || stem.size() - hex - 1 != 6 ||
+        stem.find_first_not_of("0123456789abcdef", hex + 1) != std::string::npos)
+        return {};
+    const size_t pid = stem.rfind('-', hex - 1);
+    if (pid == std::string::npos || pid + 1 == hex ||
+        stem.substr(pid + 1, hex - pid - 1).find_first_not_of("0123456789") != std::string::npos)
+        return {};
+    const size_t dot = stem.rfind('.', pid);
+    if (dot == std::string::npos || dot == 0 || dot + 1 == pid ||
+        stem.substr(dot + 1, pid - dot - 1).find_first_not_of("abcdefghijklmnopqrstuvwxyz") !=
+            std::string::npos)
+        return {};
+    const std::string output = stem.substr(0, dot);
+    // The output's own name must not be empty or end in a slash.
+    if (output.back() == '/')
+        return {};
+    return output;
+}
+
+namespace {
+
+// Opens `path` as a new file of ours: never an existing file, never through a link.
+int create_new(const std::string& path)
+{
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+}
+
+Status encode_to_new(const std::string& part, int fd, const ImageWrite& image);
+
+}  // namespace
+
+Status write_new_file(const std::string& temp, const ImageWrite& image)
+{
+    const int fd = create_new(temp);
+    if (fd < 0)
+        return {ErrorCode::Io, temp + ": cannot create: " + errno_text(errno)};
+    return encode_to_new(temp, fd, image);
+}
+
+Status copy_to_new_file(const std::string& in, const std::string& temp)
+{
+    FILE* src = std::fopen(in.c_str(), "rb");
+    if (!src)
+        return {ErrorCode::NotFound, in + ": cannot open: " + errno_text(errno)};
+    const int fd = create_new(temp);
+    if (fd < 0) {
+        const int err = errno;
+        std::fclose(src);
+        return {ErrorCode::Io, temp + ": cannot create: " + errno_text(err)};
+    }
+    std::string error;
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        const size_t n = std::fread(buf.data(), 1, buf.size(), src);
+        size_t done = 0;
+        while (done < n) {
+            const ssize_t w = ::write(fd, buf.data() + done, n - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                error = "write failed: " + errno_text(w < 0 ? errno : EIO);
+                break;
+            }
+            done += size_t(w);
+        }
+        if (!error.empty())
+            break;
+        if (n < buf.size()) {
+            if (std::ferror(src))
+                error = in + ": read failed";
+            break;
+        }
+    }
+    std::fclose(src);
+    if (error.empty() && ::fsync(fd) != 0)
+        error = "fsync failed: " + errno_text(errno);
+    if (::close(fd) != 0 && error.empty())
+        error = "close failed: " + errno_text(errno);
+    if (!error.empty()) {
+        std::remove(temp.c_str());
+        return {ErrorCode::Io, temp + ": " + error};
+    }
+    return {};
+}
+
+Status commit_file(const std::string& temp, const std::string& path)
+{
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        std::remove(temp.c_str());
+        return {ErrorCode::Io, path + ": cannot rename " + temp + " into place: " + errno_text(err)};
+    }
+    return fsync_dir(parent_dir(path));
+}
+
 Status write_part(const std::string& part, const ImageWrite& image)
 {
     if (int injected = fault::error_number(fault::hit("part.open")))
@@ -116,9 +231,18 @@ Status write_part(const std::string& part, const ImageWrite& image)
     // and O_EXCL | O_NOFOLLOW create a fresh file of our own.
     if (::unlink(part.c_str()) != 0 && errno != ENOENT)
         return {ErrorCode::Io, part + ": cannot replace the old temporary file: " + errno_text(errno)};
-    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    const int fd = create_new(part);
     if (fd < 0)
         return {ErrorCode::Io, part + ": cannot create: " + errno_text(errno)};
+    return encode_to_new(part, fd, image);
+}
+
+namespace {
+
+// Encodes `image` into the new file `fd` (named `part`), flushes, checks and
+// fsyncs it; removes it on any failure.
+Status encode_to_new(const std::string& part, int fd, const ImageWrite& image)
+{
     FILE* fp = ::fdopen(fd, "wb");
     if (!fp) {
         const int err = errno;
@@ -166,6 +290,8 @@ Status write_part(const std::string& part, const ImageWrite& image)
     }
     return {};
 }
+
+}  // namespace
 
 Status commit_parts(const std::vector<std::string>& finals)
 {

@@ -50,6 +50,23 @@ std::array<float, 3> heatmap_colour(float fraction)
     return {last.rgb[0], last.rgb[1], last.rgb[2]};
 }
 
+std::array<float, 3> heatmap_count_colour(float samples, float scale)
+{
+    std::array<float, 3> c = heatmap_colour(scale > 0 ? samples / scale : 0.0f);
+    // Adjacent counts (a render cut mid-increment: 5 and 6 of 64) sit 1/64 of
+    // the ramp apart, a few 8-bit levels. Odd whole counts are shaded, lighter
+    // on the dark half of the ramp and darker on the light half, so any two
+    // neighbours differ clearly while the hue still reads 0 -> target.
+    if (std::isfinite(samples) && samples >= 0 && samples == std::floor(samples) &&
+        std::fmod(samples, 2.0f) == 1.0f) {
+        constexpr float kShade = 0.25f;
+        const float luma = 0.2126f * c[0] + 0.7152f * c[1] + 0.0722f * c[2];
+        for (float& v : c)
+            v = luma > 0.35f ? v * (1.0f - kShade) : v + kShade * (1.0f - v);
+    }
+    return c;
+}
+
 Status write_weight_heatmap(const std::vector<float>& weights, int width, int height, int target,
                             const std::string& out_path)
 {
@@ -73,7 +90,7 @@ Status write_weight_heatmap(const std::vector<float>& weights, int width, int he
         for (int y = 0; y < height; ++y)
             for (int x = 0; x < width; ++x) {
                 const auto c =
-                    heatmap_colour(weights[size_t(y) * size_t(width) + size_t(x)] / scale);
+                    heatmap_count_colour(weights[size_t(y) * size_t(width) + size_t(x)], scale);
                 img.setpixel(x, y, c.data(), 3);
             }
 

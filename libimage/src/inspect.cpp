@@ -76,6 +76,22 @@ void describe_checkpoint(const OIIO::ImageSpec& spec, ImageReport& report)
             report.notes.push_back(
                 "has a ~w channel but no checkpoint metadata (ck:state): "
                 "it cannot be resumed");
+        auto provenance = get_provenance_attributes(spec);
+        if (provenance)
+            report.provenance = provenance.value();
+        else if (provenance.status().code() != ErrorCode::NotFound)
+            report.notes.push_back("provenance record: " + provenance.status().message());
+        return;
+    }
+    if (!spec.deep && !has_weights) {
+        // Another tool kept the keys but dropped ~w (oiiotool --ch R,G,B,A):
+        // the metadata describes a state that is gone. Not damage; not resumable.
+        report.kind = ImageKind::OrphanedMetadata;
+        report.notes.push_back(std::string("checkpoint metadata without its state: the ck: keys "
+                                           "are there but the ") +
+                               format::kWeightChannel +
+                               " channel is not (another tool dropped it), so it cannot be "
+                               "resumed; ckstrip removes the leftover keys");
         return;
     }
 
@@ -221,6 +237,8 @@ const char* image_kind_name(ImageKind kind)
             return "final";
         case ImageKind::NotOurs:
             return "not a ckrender image";
+        case ImageKind::OrphanedMetadata:
+            return "checkpoint metadata without its state";
     }
     return "not a ckrender image";
 }
@@ -238,6 +256,8 @@ const char* image_kind_id(ImageKind kind)
             return "final";
         case ImageKind::NotOurs:
             return "not-ours";
+        case ImageKind::OrphanedMetadata:
+            return "orphaned-metadata";
     }
     return "not-ours";
 }

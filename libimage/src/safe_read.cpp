@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <new>
 #include <set>
@@ -179,9 +180,11 @@ Result<StructureInfo> check_exr(const std::string& path, uint64_t file_size,
     return info;
 }
 
-// The first scanline chunk whose offset-table entry or chunk header is bad, as
-// a message ("" when every scanline chunk looks fine, or for tiled parts).
-std::string first_bad_scanline_chunk(const std::string& path)
+// The first chunk whose offset-table entry or chunk header is bad, or whose
+// data runs past the end of the file, as a message naming the part (when there
+// are several), the level (tiled), the scanline or tile and the chunk's index
+// ("" when every chunk looks fine).
+std::string first_bad_chunk(const std::string& path)
 {
     exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
     init.error_handler_fn = remember_exr_error;
@@ -190,25 +193,77 @@ std::string first_bad_scanline_chunk(const std::string& path)
         exr.ctxt = nullptr;
         return {};
     }
+    std::error_code ec;
+    const uint64_t file_size = std::filesystem::file_size(path, ec);
     int parts = 0;
     exr_get_count(exr.ctxt, &parts);
     for (int p = 0; p < parts; ++p) {
+        const std::string part = parts > 1 ? "part " + std::to_string(p) + ": " : "";
+        int32_t chunks = 0;
+        exr_get_chunk_count(exr.ctxt, p, &chunks);
+        const std::string of = " of " + std::to_string(chunks);
+        // A chunk is bad when its header cannot be read or its data lies past the end.
+        auto bad = [&](exr_result_t rc, const exr_chunk_info_t& c) {
+            return rc != EXR_ERR_SUCCESS || (!ec && (c.data_offset > file_size ||
+                                                     c.packed_size > file_size - c.data_offset));
+        };
+        auto why = [&](exr_result_t rc) {
+            return std::string(" is missing or damaged (truncated, or the writer was killed)") +
+                   (rc != EXR_ERR_SUCCESS && !t_exr_message.empty() ? ": " + t_exr_message : "");
+        };
         exr_storage_t storage = EXR_STORAGE_TILED;
-        exr_attr_box2i_t dw = {};
-        int32_t lines = 0;
-        if (exr_get_storage(exr.ctxt, p, &storage) != EXR_ERR_SUCCESS ||
-            storage != EXR_STORAGE_SCANLINE ||
-            exr_get_data_window(exr.ctxt, p, &dw) != EXR_ERR_SUCCESS ||
-            exr_get_scanlines_per_chunk(exr.ctxt, p, &lines) != EXR_ERR_SUCCESS || lines < 1)
+        if (exr_get_storage(exr.ctxt, p, &storage) != EXR_ERR_SUCCESS)
             continue;
-        for (int64_t y = dw.min.y; y <= dw.max.y; y += lines) {
-            exr_chunk_info_t chunk = {};
-            t_exr_message.clear();
-            if (exr_read_scanline_chunk_info(exr.ctxt, p, int(y), &chunk) != EXR_ERR_SUCCESS)
-                return std::string(parts > 1 ? "part " + std::to_string(p) + ": " : "") +
-                       "the chunk for scanline " + std::to_string(y) +
-                       " is missing or damaged (truncated, or the writer was killed)" +
-                       (t_exr_message.empty() ? "" : ": " + t_exr_message);
+        if (storage == EXR_STORAGE_SCANLINE) {
+            exr_attr_box2i_t dw = {};
+            int32_t lines = 0;
+            if (exr_get_data_window(exr.ctxt, p, &dw) != EXR_ERR_SUCCESS ||
+                exr_get_scanlines_per_chunk(exr.ctxt, p, &lines) != EXR_ERR_SUCCESS || lines < 1)
+                continue;
+            int64_t index = 0;
+            for (int64_t y = dw.min.y; y <= dw.max.y; y += lines, ++index) {
+                exr_chunk_info_t chunk = {};
+                t_exr_message.clear();
+                const exr_result_t rc = exr_read_scanline_chunk_info(exr.ctxt, p, int(y), &chunk);
+                if (bad(rc, chunk))
+                    return part + "the chunk for scanline " + std::to_string(y) + " (chunk " +
+                           std::to_string(index) + of + ")" + why(rc);
+            }
+        } else if (storage == EXR_STORAGE_TILED) {
+            uint32_t tw = 0, th = 0;
+            exr_tile_level_mode_t mode = EXR_TILE_ONE_LEVEL;
+            exr_tile_round_mode_t round = EXR_TILE_ROUND_DOWN;
+            int32_t levels_x = 0, levels_y = 0;
+            if (exr_get_tile_descriptor(exr.ctxt, p, &tw, &th, &mode, &round) != EXR_ERR_SUCCESS ||
+                exr_get_tile_levels(exr.ctxt, p, &levels_x, &levels_y) != EXR_ERR_SUCCESS ||
+                tw < 1 || th < 1)
+                continue;
+            int64_t index = 0;
+            for (int ly = 0; ly < levels_y; ++ly)
+                for (int lx = 0; lx < levels_x; ++lx) {
+                    if (mode != EXR_TILE_RIPMAP_LEVELS && lx != ly)
+                        continue;
+                    int32_t w = 0, h = 0;
+                    if (exr_get_level_sizes(exr.ctxt, p, lx, ly, &w, &h) != EXR_ERR_SUCCESS)
+                        continue;
+                    const std::string level =
+                        levels_x > 1 || levels_y > 1
+                            ? "level " + std::to_string(lx) +
+                                  (mode == EXR_TILE_RIPMAP_LEVELS ? "," + std::to_string(ly) : "") +
+                                  ", "
+                            : "";
+                    for (int ty = 0; ty < int((int64_t(h) + th - 1) / th); ++ty)
+                        for (int tx = 0; tx < int((int64_t(w) + tw - 1) / tw); ++tx, ++index) {
+                            exr_chunk_info_t chunk = {};
+                            t_exr_message.clear();
+                            const exr_result_t rc =
+                                exr_read_tile_chunk_info(exr.ctxt, p, tx, ty, lx, ly, &chunk);
+                            if (bad(rc, chunk))
+                                return part + level + "the chunk for tile (" + std::to_string(tx) +
+                                       ", " + std::to_string(ty) + ") (chunk " +
+                                       std::to_string(index) + of + ")" + why(rc);
+                        }
+                }
         }
     }
     return {};
@@ -434,7 +489,7 @@ Status check_openexr_file(const std::string& path)
                                                           /*runCoreCheck=*/false);
         if (found_problems) {
             // Say which problem when it is the common one: a chunk missing or cut short.
-            const std::string incomplete = first_bad_scanline_chunk(path);
+            const std::string incomplete = first_bad_chunk(path);
             return corrupt(incomplete.empty()
                                ? "OpenEXR's file check (checkOpenEXRFile) found damaged or "
                                  "unreadable data"

@@ -5,6 +5,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 #include <ck/inspect.h>
+#include <ck/provenance.h>
 #include <ck/safe_read.h>
 
 #include <OpenImageIO/imagebufalgo.h>
@@ -39,51 +40,12 @@ bool keeps_precision(const std::string& name)
     return name == "Z" || name == "ZBack";
 }
 
-// Byte copy through the commit protocol: out.part, fsync, rename, dir fsync.
-Status copy_atomically(const std::string& in, const std::string& out)
+// Byte copy through a fresh temporary name, fsync, rename, dir fsync.
+Status copy_atomically(const std::string& in, const std::string& out, const std::string& temp)
 {
-    const std::string part = part_path(out);
-    FILE* src = std::fopen(in.c_str(), "rb");
-    if (!src)
-        return {ErrorCode::NotFound, in + ": cannot open: " + std::strerror(errno)};
-    FILE* dst = std::fopen(part.c_str(), "wb");
-    if (!dst) {
-        const int err = errno;
-        std::fclose(src);
-        return {ErrorCode::Io, part + ": cannot create: " + std::strerror(err)};
-    }
-    bool good = true;
-    std::string error;
-    std::vector<char> buf(1 << 20);
-    for (;;) {
-        const size_t n = std::fread(buf.data(), 1, buf.size(), src);
-        if (n > 0 && std::fwrite(buf.data(), 1, n, dst) != n) {
-            good = false;
-            error = std::string("write failed: ") + std::strerror(errno);
-            break;
-        }
-        if (n < buf.size()) {
-            if (std::ferror(src)) {
-                good = false;
-                error = in + ": read failed";
-            }
-            break;
-        }
-    }
-    std::fclose(src);
-    if (good && (std::fflush(dst) != 0 || std::ferror(dst) || ::fsync(::fileno(dst)) != 0)) {
-        good = false;
-        error = std::string("write failed: ") + std::strerror(errno);
-    }
-    if (std::fclose(dst) != 0 && good) {
-        good = false;
-        error = std::string("close failed: ") + std::strerror(errno);
-    }
-    if (!good) {
-        std::remove(part.c_str());
-        return {ErrorCode::Io, part + ": " + error};
-    }
-    return commit_parts({out});
+    if (Status s = copy_to_new_file(in, temp); !s)
+        return s;
+    return commit_file(temp, out);
 }
 
 bool same_file(const std::string& a, const std::string& b)
@@ -178,11 +140,14 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
 
         StripResult result;
         result.kind = image_kind_name(report->kind);
+        const std::string temp =
+            options.temp_path.empty() ? tool_temp_path(out, "ckstrip") : options.temp_path;
         result.compression = report->compression;
 
         // 2. Not a checkpoint: copy unchanged, leave alone, or refuse.
-        const bool checkpoint =
-            report->kind == ImageKind::Checkpoint || report->kind == ImageKind::AsFinal;
+        const bool checkpoint = report->kind == ImageKind::Checkpoint ||
+                                report->kind == ImageKind::AsFinal ||
+                                report->kind == ImageKind::OrphanedMetadata;
         if (report->kind == ImageKind::DeepCheckpoint)
             return Status{ErrorCode::Unsupported, "deep-data checkpoints cannot be stripped yet"};
         if (!checkpoint) {
@@ -195,7 +160,7 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
                 result.action = StripAction::Unchanged;
                 return result;
             }
-            if (Status s = copy_atomically(in, out); !s)
+            if (Status s = copy_atomically(in, out, temp); !s)
                 return s;
             result.action = StripAction::Copied;
             return result;
@@ -203,7 +168,21 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
         if (report->subimages > 1)
             return Status{ErrorCode::Unsupported, "multi-part checkpoints cannot be stripped yet"};
 
-        // 3. Read every channel as float; float and half survive that exactly.
+        // 3. In place, an unfinished checkpoint is the only copy of the state a
+        //    resume needs: refuse unless told (-o keeps the input, so it may).
+        const bool unfinished = report->kind == ImageKind::Checkpoint && report->header &&
+                                report->header->min_samples < report->header->target_samples;
+        if (unfinished && same_file(in, out) && !options.force) {
+            const CheckpointHeader& h = *report->header;
+            return Status{ErrorCode::Unsupported,
+                          "an unfinished checkpoint (" + std::to_string(h.min_samples) + " of " +
+                              std::to_string(h.target_samples) +
+                              " samples per pixel): stripping it in place discards the state a "
+                              "resume needs; pass --force to strip it anyway, or -o OUT to keep "
+                              "the checkpoint"};
+        }
+
+        // 4. Read every channel as float; float and half survive that exactly.
         auto input = open_image(in, report->format);
         if (!input)
             return input.status();
@@ -221,11 +200,20 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
             return buf.status();
         (*input)->close();
 
-        // 4. The output spec and the kept channels, selected by name (OIIO
+        // 5. The output spec and the kept channels, selected by name (OIIO
         //    reorders channels on read, so positions mean nothing).
         OIIO::ImageSpec out_spec =
             stripped_spec(spec, result.kept_channels, result.removed_attributes);
-        result.removed_channels = {format::kWeightChannel};
+        if (spec.channelindex(format::kWeightChannel) >= 0)
+            result.removed_channels = {format::kWeightChannel};
+        // A final made from a checkpoint says what it is: complete or a draft
+        // of N of M samples, from which render (provenance.h). Leftover
+        // metadata without ~w vouches for nothing and gets no record.
+        erase_provenance_attributes(out_spec);
+        if (report->header && report->kind != ImageKind::OrphanedMetadata) {
+            result.provenance = provenance_of(*report->header, format::kMadeByStrip);
+            set_provenance_attributes(out_spec, *result.provenance);
+        }
         std::vector<int> order;
         for (const std::string& name : result.kept_channels)
             order.push_back(buf->spec().channelindex(name));
@@ -252,13 +240,15 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
         result.compression = out_spec.get_string_attribute("compression");
         result.output_type = types_text(out_spec);
 
-        // 5. Write through the commit protocol: in place is crash-safe.
+        // 6. Write a fresh temporary file, fsync, rename: in place is crash-safe.
         ImageWrite write;
         write.path = out;
         write.format_name = format::kOpenExrFormat;
         write.spec = out_spec;
         write.pixels = static_cast<const float*>(kept.localpixels());
-        if (Status s = write_images_atomically({write}); !s)
+        if (Status s = write_new_file(temp, write); !s)
+            return s;
+        if (Status s = commit_file(temp, out); !s)
             return s;
         result.action = StripAction::Stripped;
         return result;

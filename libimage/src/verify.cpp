@@ -62,6 +62,10 @@ Result<ImageVerification> verify_image(const std::string& path, uint64_t max_mem
     ImageVerification v;
     v.report = std::move(report.value());
     v.problems = v.report.problems;
+    if (v.report.kind == ImageKind::OrphanedMetadata)
+        v.problems.push_back(std::string("checkpoint metadata without its state (no ") +
+                             format::kWeightChannel +
+                             " channel): it cannot be resumed; ckstrip removes the leftover keys");
     for (std::string& p : checkpoint_state_problems(v.report))
         v.problems.push_back(std::move(p));
     v.report.weights_plane.clear();

@@ -282,4 +282,40 @@ TEST(Ckclean, OlderThanLeavesYoungerFiles)
     EXPECT_NE(r.err.find("younger than 2h"), std::string::npos) << r.err;
 }
 
+// ckstrip's temporary file OUT.ckstrip-PID-RANDOM.part belongs to OUT: kept while
+// OUT's lock is held (a ckstrip at work), removed once it is orphaned.
+TEST(CkcleanToolTemp, OrphanedCkstripTemporaryBelongsToItsOutput)
+{
+    TempDir dir;
+    const std::string out = dir.file("shot.exr");
+    write_text(out, std::string("\x76\x2f\x31\x01", 4) + std::string(60, '\0'));
+    // PID 1 is alive but never a ckstrip of ours: use a PID that cannot exist.
+    const std::string temp = dir.file("shot.exr.ckstrip-999999999-a1b2c3.part");
+    write_text(temp, std::string("\x76\x2f\x31\x01", 4) + std::string(60, '\0'));
+    {
+        auto lock = ck::OutputLock::acquire({out});
+        ASSERT_TRUE(lock) << lock.status().message();
+        ProcessResult r = clean(dir, {"--delete", "."});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(fs::exists(temp)) << r.out << r.err;
+        EXPECT_NE((r.out + r.err).find("shot.exr"), std::string::npos);
+    }
+    ProcessResult r = clean(dir, {"."});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("a ckstrip write that never finished"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("shot.exr is intact"), std::string::npos) << r.out;
+    r = clean(dir, {"--delete", "."});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(fs::exists(temp));
+    EXPECT_TRUE(fs::exists(out));
+}
+
+TEST(CkcleanCli, NoSpecTagsInHelp)
+{
+    ProcessResult r = run_process({kClean, "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char* tag : {"S16", "S20", "B2"})
+        EXPECT_EQ(r.out.find(tag), std::string::npos) << r.out;
+}
+
 }  // namespace

@@ -13,8 +13,15 @@
 
 #include <OpenImageIO/imagebuf.h>
 
+#include <ck/heatmap.h>
+
+#include <OpenImageIO/imagebufalgo.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <array>
+#include <cmath>
 
 #include <filesystem>
 #include <memory>
@@ -318,6 +325,66 @@ TEST_F(CkinfoTest, HeatmapPictureHasTheImageAndALegend)
 
     r = ckinfo({"--heatmap", png, "--header-only", s_checkpoint});
     EXPECT_EQ(r.exit_code, 2);
+}
+
+// The heatmap tells adjacent sample counts apart: a render cut mid-increment
+// (5 and 6 of 64) must show as two clearly different colours, not 3 levels apart.
+double rgb8_distance(const std::array<float, 3>& a, const std::array<float, 3>& b)
+{
+    double d = 0;
+    for (int i = 0; i < 3; ++i) {
+        const double u = std::lround(a[i] * 255.0) - std::lround(b[i] * 255.0);
+        d += u * u;
+    }
+    return std::sqrt(d);
+}
+
+TEST(CkinfoHeatmap, AdjacentSampleCountsGetVisiblyDifferentColours)
+{
+    for (int target : {8, 16, 64, 256}) {
+        for (int k = 0; k < target; ++k)
+            EXPECT_GE(rgb8_distance(ck::heatmap_count_colour(float(k), float(target)),
+                                    ck::heatmap_count_colour(float(k + 1), float(target))),
+                      40.0)
+                << k << " and " << (k + 1) << " of " << target;
+    }
+
+    // The picture itself: left half 5, right half 6 of 64.
+    TempDir tmp;
+    const int w = 8, h = 4;
+    std::vector<float> plane(size_t(w * h));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            plane[size_t(y * w + x)] = x < w / 2 ? 5.0f : 6.0f;
+    const std::string png = tmp.file("heat.png");
+    ASSERT_TRUE(ck::write_weight_heatmap(plane, w, h, 64, png));
+    OIIO::ImageBuf img(png);
+    ASSERT_TRUE(img.read(0, 0, true, OIIO::TypeFloat)) << img.geterror();
+    std::array<float, 3> five{}, six{};
+    img.getpixel(0, 0, five.data(), 3);
+    img.getpixel(w - 1, 0, six.data(), 3);
+    EXPECT_GE(rgb8_distance(five, six), 40.0);
+}
+
+// When OpenEXR's file check fails on a tiled image, the message says which
+// tile and chunk is bad (it used to say only that the check failed).
+TEST(CkinfoDamage, TruncatedTiledImageNamesTheTileAndChunk)
+{
+    TempDir tmp;
+    OIIO::ImageBuf img(OIIO::ImageSpec(64, 64, 4, OIIO::TypeFloat));
+    img.set_write_tiles(16, 16);
+    const float grey[4] = {0.5f, 0.25f, 0.125f, 1.0f};
+    OIIO::ImageBufAlgo::fill(img, grey);
+    const std::string whole = tmp.file("tiled.exr");
+    ASSERT_TRUE(img.write(whole)) << img.geterror();
+    const std::string bytes = ck::test::read_file(whole);
+    const std::string cut = tmp.file("cut.exr");
+    ck::test::write_file(cut, bytes.substr(0, bytes.size() - 8));
+    ck::test::ProcessResult r = ck::test::run_process({CK_INFO_PATH, cut}, "", 60);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, "the chunk for tile (")) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, "(chunk ")) << r.err;
+    EXPECT_TRUE(ck::test::contains(r.err, " of 16)")) << r.err;
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <ck/checkpoint.h>
 #include <ck/output_lock.h>
 
+#include <OpenImageIO/imagebufalgo.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -466,6 +468,41 @@ TEST(CkverifyAgreesWithCkrender, RenderInProgress)
     auto r = render(dir, {"-recover", "1"});
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_NE(r.err.find("being rendered by another ckrender process"), std::string::npos) << r.err;
+}
+
+// A PNM or PNG is an image in a format the tools do not read: named, never
+// parsed as RIB (a binary PPM of printable bytes looked like text before).
+TEST(CkverifyImages, OtherImageFormatsAreNamedNeverParsedAsRib)
+{
+    TempDir dir;
+    write_text(dir.file("pic.ppm"), "P6\n4 4\n255\n" + std::string(48, 'A'));
+    write_text(dir.file("pic.png"), std::string("\x89PNG\r\n\x1a\n", 8) + std::string(40, '\0'));
+    for (const char* name : {"pic.ppm", "pic.png"}) {
+        auto r = verify(dir, {name});
+        EXPECT_EQ(r.exit_code, 1) << r.err;
+        EXPECT_NE(r.err.find("an image format ckinfo"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find(std::string(name) + ":1:"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("text"), std::string::npos) << r.err;
+    }
+}
+
+// oiiotool --ch R,G,B,A keeps the ck: keys and drops ~w.
+TEST(CkverifyImages, CheckpointMetadataWithoutItsState)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"out.exr"}, 6));
+    ASSERT_EQ(render(dir, {"-checkpoint", ",2i"}).exit_code, 75);
+    OIIO::ImageBuf in(dir.file("out.exr"));
+    ASSERT_TRUE(in.read(0, 0, true, OIIO::TypeFloat));
+    std::vector<int> order;
+    for (const char* c : {"R", "G", "B", "A"})
+        order.push_back(in.spec().channelindex(c));
+    OIIO::ImageBuf rgba = OIIO::ImageBufAlgo::channels(in, 4, order, {}, {"R", "G", "B", "A"});
+    ASSERT_TRUE(rgba.write(dir.file("shuffled.exr")));
+    auto r = verify(dir, {"shuffled.exr"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.out.find("checkpoint metadata without its state"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("ckstrip removes the leftover keys"), std::string::npos) << r.err;
 }
 
 }  // namespace

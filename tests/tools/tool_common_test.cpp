@@ -148,14 +148,27 @@ TEST(SniffFile, MagicBytesNotNames)
     ck::test::write_file(tmp.file("text.exr"), "hello world\n");
     ck::test::write_file(tmp.file("empty.exr"), "");
     ck::test::write_file(tmp.file("blob.exr.part"), std::string("\x89PNG\r\n\x1a\n\0\0", 10));
+    ck::test::write_file(tmp.file("binary"), std::string("\x01\x02\0\x03\xfe\xfd", 6));
+    // A binary PPM whose pixel bytes are all printable is an image, not text.
+    ck::test::write_file(tmp.file("pic"), "P6\n4 4\n255\n" + std::string(48, 'A'));
+    ck::test::write_file(tmp.file("photo"), std::string("\xff\xd8\xff\xe0\0\x10JFIF", 10));
     EXPECT_EQ(sniff_file(tmp.file("exr.tif")).type, FileType::OpenExr);
     EXPECT_EQ(sniff_file(tmp.file("tiff.exr")).type, FileType::Tiff);
     EXPECT_EQ(sniff_file(tmp.file("bigendian")).type, FileType::Tiff);
     EXPECT_EQ(sniff_file(tmp.file("text.exr")).type, FileType::Text);
     EXPECT_EQ(sniff_file(tmp.file("empty.exr")).type, FileType::Empty);
     const FileSniff part = sniff_file(tmp.file("blob.exr.part"));
-    EXPECT_EQ(part.type, FileType::Other);
+    EXPECT_EQ(part.type, FileType::OtherImage);
+    EXPECT_EQ(part.image_name, "a PNG image");
+    EXPECT_TRUE(contains(describe_non_image(part), "a PNG image, an image format ckinfo"))
+        << describe_non_image(part);
     EXPECT_TRUE(part.is_part);
+    EXPECT_EQ(sniff_file(tmp.file("binary")).type, FileType::Other);
+    const FileSniff pic = sniff_file(tmp.file("pic"));
+    EXPECT_EQ(pic.type, FileType::OtherImage);
+    EXPECT_TRUE(contains(pic.image_name, "PNM")) << pic.image_name;
+    EXPECT_FALSE(contains(describe_non_image(pic), "text")) << describe_non_image(pic);
+    EXPECT_EQ(sniff_file(tmp.file("photo")).image_name, "a JPEG image");
     EXPECT_TRUE(contains(describe_non_image(part), "unfinished write")) << describe_non_image(part);
     EXPECT_EQ(sniff_file(tmp.file("missing")).type, FileType::Missing);
     EXPECT_EQ(sniff_file(tmp.path().string()).type, FileType::Directory);

@@ -142,8 +142,8 @@ int main(int argc, char** argv)
 {
     Options options;
     CLI::App app{
-        "ckclean: find orphaned .part files (a writer died during a checkpoint, S16) and\n"
-        "stale deep-data checkpoints (.ddc left after a finished render, S20). Lists\n"
+        "ckclean: find orphaned .part files (a writer died during a checkpoint) and\n"
+        "stale deep-data checkpoints (.ddc left after a finished render). Lists\n"
         "them; removes them only with --delete. Never touches anything else, never\n"
         "follows symbolic links, and leaves the files of a live ckrender alone.",
         kTool};

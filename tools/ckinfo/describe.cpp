@@ -5,6 +5,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/heatmap.h>
 #include <ck/inspect.h>
+#include <ck/provenance.h>
 #include <ck/tool/file_type.h>
 #include <ck/tool/json.h>
 
@@ -71,6 +72,8 @@ std::string summary_line(const std::string& path, const ImageReport& r, bool hea
     if (!checkpoint) {
         if (r.kind == ImageKind::Final && !r.software.empty())
             s << " (" << r.software << ")";
+        if (r.provenance)
+            s << ", " << provenance_summary(*r.provenance);
         s << ", " << channel_summary(r);
         if (!r.compression.empty())
             s << ", " << r.compression;
@@ -136,6 +139,15 @@ std::string verbose_block(const ImageReport& r, const tool::FileSniff& sniff, bo
             continue;  // shown below, one line per process
         s << pad << name << ": " << value << "\n";
     }
+    if (r.provenance) {
+        const FinalProvenance& p = *r.provenance;
+        s << pad << "provenance: " << provenance_summary(p) << ", made by " << p.made_by
+          << ", render " << p.render_id << " generation " << p.generation << ", frame " << p.frame
+          << ", display " << (p.display_index + 1) << " of " << p.display_count << " ("
+          << p.display_name << "), " << fixed(p.render_seconds, 1) << " s of rendering, "
+          << p.renderer << "\n";
+        s << pad << "scene fingerprint: " << p.fingerprint << "\n";
+    }
     if (r.header) {
         const size_t n = r.history.size();
         s << pad << "resume history: " << n << " process" << (n == 1 ? "" : "es") << ", total "
@@ -190,6 +202,7 @@ std::string json_report(const std::string& path, const ImageReport& r, const too
         r.checkpoint_elapsed ? Json(double(*r.checkpoint_elapsed)) : Json(nullptr);
     const uint64_t pixels = uint64_t(r.data_window.width) * uint64_t(r.data_window.height);
     j["checkpoint"] = r.header ? tool::checkpoint_json(*r.header, pixels, &r.history) : Json(nullptr);
+    j["provenance"] = r.provenance ? tool::provenance_json(*r.provenance) : Json(nullptr);
     j["weights"] = r.weights ? tool::weights_json(*r.weights) : Json(nullptr);
     j["header_only"] = header_only;
     j["pixels_checked"] = r.pixels_checked;
@@ -255,7 +268,7 @@ tool::FileReport describe_file(const std::string& path, const Options& options,
     if (sniff.is_part)
         report.notes.push_back(
             "a .part file is an unfinished write: the renderer died while "
-            "writing it; the previous checkpoint is intact (S16)");
+            "writing it; the previous checkpoint is intact");
 
     if (!heatmap_path.empty()) {
         if (r.weights_plane.empty()) {

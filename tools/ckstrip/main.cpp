@@ -7,6 +7,7 @@
 // CLI11 -> Options -> one isolated strip_checkpoint() per file -> print -> exit code.
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/output_lock.h>
 #include <ck/strip.h>
 #include <ck/tool/common.h>
 
@@ -26,6 +27,7 @@ constexpr const char* kTool = "ckstrip";
 struct Options {
     std::string output;
     bool in_place = false;
+    bool to_dir = false;  ///< -o names a directory (existing, or given with a trailing slash).
     ck::StripOptions strip;
     ck::tool::CommonOptions common;
     ck::tool::Limits limits;
@@ -40,7 +42,8 @@ std::string join(const std::vector<std::string>& items)
 }
 
 // One file, inside the isolated child.
-FileReport strip_one(const std::string& in, const std::string& out, const Options& options)
+FileReport strip_one(const std::string& in, const std::string& out, const std::string& temp,
+                     const Options& options)
 {
     FileReport report;
     report.file = in;
@@ -59,6 +62,7 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
     } else {
         ck::StripOptions strip = options.strip;
         strip.max_memory_bytes = options.limits.max_memory_bytes;
+        strip.temp_path = temp;
         result = ck::strip_checkpoint(in, out, strip);
     }
 
@@ -78,10 +82,17 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
     const char* action = "stripped";
     switch (r.action) {
         case ck::StripAction::Stripped:
-            report.text = target + ": stripped " + ck::format::kWeightChannel + " and " +
-                          std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
-                          join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
-                          "\n";
+            report.text =
+                target + ": " +
+                (r.removed_channels.empty() ? std::string("removed ")
+                                            : "stripped " + join(r.removed_channels) + " and ") +
+                std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
+                join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
+                (r.provenance ? "; " + ck::provenance_summary(*r.provenance) : "") + "\n";
+            if (r.removed_channels.empty())
+                report.notes.push_back(
+                    "checkpoint metadata without its state (no ~w channel): removed the "
+                    "leftover keys");
             if (options.common.verbose > 0)
                 report.text += "    removed: " + join(r.removed_channels) + " " +
                                join(r.removed_attributes) + "\n";
@@ -107,6 +118,27 @@ FileReport strip_one(const std::string& in, const std::string& out, const Option
     j["removed_attributes"] = r.removed_attributes;
     j["pixel_type"] = r.output_type;
     j["compression"] = r.compression;
+    j["provenance"] =
+        r.provenance ? ck::tool::provenance_json(*r.provenance) : ck::tool::Json(nullptr);
+    report.json = ck::tool::json_text(j);
+    return report;
+}
+
+// The refusal when another process holds the output's lock.
+FileReport locked_report(const std::string& in, const std::string& out)
+{
+    FileReport report;
+    report.file = in;
+    const std::string why = out +
+                            " is in use: a live ckrender (or ckstrip, ckclean) holds its lock; "
+                            "nothing was written";
+    report.fail(ExitCode::CheckFailed, why);
+    ck::tool::Json j;
+    j["file"] = in;
+    j["format"] = ck::tool::file_type_name(ck::tool::sniff_file(in).type);
+    j["output"] = out;
+    j["ok"] = false;
+    j["action"] = "refused";
     report.json = ck::tool::json_text(j);
     return report;
 }
@@ -120,11 +152,20 @@ std::vector<std::string> output_paths(const std::vector<std::string>& inputs, co
         return outs;
     }
     std::error_code ec;
-    const bool to_dir = !o.output.empty() && fs::is_directory(o.output, ec);
+    // A trailing slash means a directory, made if missing (like cp -t, rsync).
+    const bool to_dir =
+        !o.output.empty() && (o.output.back() == '/' || fs::is_directory(o.output, ec));
+    if (to_dir && !fs::is_directory(o.output, ec)) {
+        fs::create_directories(o.output, ec);
+        if (ec) {
+            ck::tool::print_error(kTool, o.output, "cannot create the directory: " + ec.message());
+            return outs;
+        }
+    }
     if (!o.in_place && !to_dir && inputs.size() > 1) {
         ck::tool::print_error(kTool, "",
-                              "-o names one file; with several inputs use -o DIR "
-                              "(an existing directory) or --in-place");
+                              "-o names one file; with several inputs use -o DIR/ "
+                              "(a directory) or --in-place");
         return outs;
     }
     for (const std::string& in : inputs) {
@@ -148,7 +189,11 @@ int main(int argc, char** argv)
         "checkpointElapsed); keeps every other channel and attribute, and the colour\n"
         "pixels bit for bit. Output goes through NAME.part, fsync and rename, so\n"
         "--in-place is crash-safe. A file that is not a checkpoint is copied\n"
-        "unchanged (with a note) or, with --strict, refused.",
+        "unchanged (with a note) or, with --strict, refused. In place, an unfinished\n"
+        "checkpoint is refused (exit 1, file unchanged) unless --force: it is the only\n"
+        "copy of the state a resume needs. An output that a live ckrender, ckstrip or\n"
+        "ckclean holds is refused (exit 1). Finals made from checkpoints carry the\n"
+        "provenance record: complete, or draft with N of M samples per pixel.",
         kTool};
     Options options;
     options.limits.timeout_seconds = 120;  // writing compresses; allow more than ckinfo
@@ -158,9 +203,14 @@ int main(int argc, char** argv)
         ->required()
         ->type_name("FILE...");
     app.add_option("-o,--output", options.output,
-                   "Output file (one input), or an existing directory (several inputs)")
+                   "Output file (one input), or a directory: an existing one, or DIR/ with a "
+                   "trailing slash (made if missing)")
         ->type_name("OUT");
-    app.add_flag("--in-place", options.in_place, "Replace each FILE by its stripped version");
+    app.add_flag("--in-place", options.in_place,
+                 "Replace each FILE by its stripped version (an unfinished checkpoint needs "
+                 "--force)");
+    app.add_flag("--force", options.strip.force,
+                 "With --in-place, strip unfinished checkpoints too (their resume state is lost)");
     app.add_flag(
         "--half", options.strip.half,
         "Store colour as half (Z/ZBack keep their type; output is then not bit-identical)");
@@ -215,12 +265,27 @@ int main(int argc, char** argv)
             json["files"].push_back(ck::tool::file_json(refused));
             continue;
         }
-        const std::string part = ck::part_path(out);
-        const bool part_existed = fs::exists(part, ec);
-        FileReport report = ck::tool::run_file_isolated(
-            in, [&] { return strip_one(in, out, options); }, options.limits);
-        if (report.code != ExitCode::Ok && !part_existed)
-            fs::remove(part, ec);
+        // The output's lock, as ckrender and ckclean take it: no render (or other
+        // ckstrip) writes this output meanwhile, and none starts until we are done.
+        FileReport report;
+        ck::OutputLock lock;
+        auto acquired = ck::OutputLock::acquire({out});
+        if (acquired) {
+            lock = std::move(acquired.value());
+        } else if (acquired.status().code() == ck::ErrorCode::InvalidArgument ||
+                   ck::output_in_use(out)) {
+            report = locked_report(in, out);
+        }
+        if (report.file.empty()) {
+            // A unique temporary name: never ckrender's OUT.part, never a file
+            // that exists. A child killed mid-write leaves it behind: remove it.
+            const std::string temp = ck::tool_temp_path(out, kTool);
+            report = ck::tool::run_file_isolated(
+                in, [&] { return strip_one(in, out, temp, options); }, options.limits);
+            if (report.code != ExitCode::Ok)
+                fs::remove(temp, ec);
+        }
+        lock.release();
         ck::tool::print_file_report(kTool, report, options.common.quiet, options.common.json);
         result = ck::tool::worst(result, report.code);
         json["files"].push_back(ck::tool::file_json(report));

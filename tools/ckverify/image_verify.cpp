@@ -89,7 +89,7 @@ tool::FileReport verify_image_file(const std::string& path, uint64_t max_memory_
     };
 
     if (sniff.is_part)
-        report.notes.push_back("a .part file: a checkpoint write that was never committed (S16)");
+        report.notes.push_back("a .part file: a checkpoint write that was never committed");
 
     auto verified = verify_image(path, max_memory_bytes);
     if (!verified) {

@@ -34,6 +34,28 @@ std::string part_path(const std::string& path);
 /// (including errno text) if any byte may be missing; the part file is removed then.
 Status write_part(const std::string& part, const ImageWrite& image);
 
+/// A temporary name for a tool's write of `path` that never collides with
+/// ckrender's `path.part`: `path.TOOL-PID-RANDOM.part` (e.g.
+/// "out.exr.ckstrip-4242-9f3a1c.part"). is_tool_temp_path() recognises it.
+std::string tool_temp_path(const std::string& path, const std::string& tool);
+
+/// When `name` (a file name or path) is a tool_temp_path() of some output,
+/// returns that output (same directory); "" otherwise.
+std::string tool_temp_output(const std::string& name);
+
+/// Writes one image to `temp`, a fresh name (tool_temp_path()): created with
+/// O_EXCL | O_NOFOLLOW, so an existing file or a planted symbolic link of that
+/// name is an error (ErrorCode::Io) and never written through. Flushed, checked
+/// and fsynced like write_part(); on failure nothing is left under `temp`.
+Status write_new_file(const std::string& temp, const ImageWrite& image);
+
+/// Copies the bytes of `in` to `temp` the same way (O_EXCL | O_NOFOLLOW, fsync).
+/// ErrorCode::NotFound when `in` cannot be opened, ErrorCode::Io otherwise.
+Status copy_to_new_file(const std::string& in, const std::string& temp);
+
+/// Renames `temp` over `path` and fsyncs the directory (ErrorCode::Io).
+Status commit_file(const std::string& temp, const std::string& path);
+
 /// Renames each part over its final path, then fsyncs every directory touched.
 /// Returns ErrorCode::Io on the first failure (later renames are not attempted,
 /// so the files already renamed stay renamed; callers detect mixed sets by

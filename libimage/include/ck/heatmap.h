@@ -18,6 +18,12 @@ namespace ck {
 /// to pale yellow at the target (docs/tools.md shows the ramp).
 std::array<float, 3> heatmap_colour(float fraction);
 
+/// The colour of a pixel with `samples` of `scale` (the target): heatmap_colour()
+/// of the fraction, with odd whole counts shaded (lighter on the dark half of the
+/// ramp, darker on the light half) so that adjacent counts, such as 5 and 6 of 64,
+/// never look alike (at least about 60 apart in 8-bit RGB).
+std::array<float, 3> heatmap_count_colour(float samples, float scale);
+
 /// Writes `weights` (width x height samples per pixel, row by row) as an 8-bit
 /// image to `out_path` (format from its extension: .png, .tif, .jpg, ...). A
 /// legend bar under the picture shows the ramp from 0 to `target` samples, with

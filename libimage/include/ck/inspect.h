@@ -8,6 +8,7 @@
 #pragma once
 
 #include <ck/checkpoint.h>
+#include <ck/provenance.h>
 #include <ck/result.h>
 #include <ck/safe_read.h>
 
@@ -21,19 +22,20 @@ namespace ck {
 
 /// What a readable image is, from ckrender's point of view.
 enum class ImageKind {
-    Checkpoint,      ///< ck:state "checkpoint": resumable, not finished.
-    AsFinal,         ///< ck:state "asfinal": finished but kept resumable (S14).
-    DeepCheckpoint,  ///< A deep image that carries ck:state (S18).
-    Final,           ///< Written by ckrender (Software), no checkpoint state.
-    NotOurs,         ///< Any other image.
+    Checkpoint,        ///< ck:state "checkpoint": resumable, not finished.
+    AsFinal,           ///< ck:state "asfinal": finished but kept resumable (S14).
+    DeepCheckpoint,    ///< A deep image that carries ck:state (S18).
+    Final,             ///< Written by ckrender (Software), no checkpoint state.
+    NotOurs,           ///< Any other image.
+    OrphanedMetadata,  ///< ck: keys without the ~w state (another tool dropped ~w): not resumable.
 };
 
 /// "checkpoint", "asfinal checkpoint", "deep-data checkpoint", "final",
-/// "not a ckrender image".
+/// "not a ckrender image", "checkpoint metadata without its state".
 const char* image_kind_name(ImageKind kind);
 
 /// A stable one-word name for JSON: "checkpoint", "asfinal", "deep-checkpoint",
-/// "final", "not-ours".
+/// "final", "not-ours", "orphaned-metadata".
 const char* image_kind_id(ImageKind kind);
 
 /// A window in pixels (x, y of the first pixel; width and height).
@@ -92,6 +94,8 @@ struct ImageReport {
     std::vector<std::pair<std::string, std::string>> checkpoint_attributes;
     std::optional<float> checkpoint_elapsed;  ///< checkpointElapsed (S21), when present.
     std::vector<ResumeRecord> history;        ///< Parsed ck:history (B7).
+    /// The provenance record of a final (ckrender: keys), when present and intact.
+    std::optional<FinalProvenance> provenance;
 
     bool pixels_checked = false;      ///< Every chunk/tile was read without error.
     bool state_hash_checked = false;  ///< ck:stateHash was compared (and matched unless damaged).

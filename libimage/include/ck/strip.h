@@ -7,11 +7,13 @@
 // and the colour pixels bit for bit.
 #pragma once
 
+#include <ck/provenance.h>
 #include <ck/result.h>
 
 #include <OpenImageIO/imageio.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,8 @@ struct StripOptions {
                               ///< keep the input's.
     bool strict = false;      ///< Refuse an input that is not a checkpoint instead of copying it.
     uint64_t max_memory_bytes = 0;  ///< Refuse inputs whose read needs more (0: no cap).
+    bool force = false;     ///< Strip an unfinished checkpoint in place (its resume state is lost).
+    std::string temp_path;  ///< Where to write before the rename; empty: tool_temp_path(out).
 };
 
 /// What strip_checkpoint() did.
@@ -41,6 +45,7 @@ struct StripResult {
     std::vector<std::string> removed_attributes;  ///< Every ck: key and checkpointElapsed.
     std::string output_type;                      ///< "float", "half", "half/float", ...
     std::string compression;                      ///< The output's compression.
+    std::optional<FinalProvenance> provenance;    ///< The record written (checkpoints only).
 };
 
 /// True for OpenEXR compression names OIIO writes: none, rle, zips, zip, piz,
@@ -54,10 +59,16 @@ OIIO::ImageSpec stripped_spec(const OIIO::ImageSpec& spec, std::vector<std::stri
                               std::vector<std::string>& removed);
 
 /// Reads `in` in full (every chunk checked, safe_read.h), and writes `out`
-/// through the commit protocol (out.part, flush, fsync, rename, directory
-/// fsync), so `out` may be `in` (in place) and a crash leaves either the old
-/// file or the new one. A file that is not a checkpoint is copied unchanged
-/// (the same way), left alone in place, or refused with options.strict.
+/// through a fresh temporary file (options.temp_path or tool_temp_path(), made
+/// with O_EXCL | O_NOFOLLOW; flush, fsync, rename, directory fsync), so `out`
+/// may be `in` (in place) and a crash leaves either the old file or the new
+/// one. The output of a checkpoint carries a provenance record (complete, or
+/// draft with N of M samples; made by ckstrip). An image whose ck: keys
+/// survived without ~w loses the keys. A file that is not a checkpoint is
+/// copied unchanged (the same way), left alone in place, or refused with
+/// options.strict. In place (`out` is `in`), an unfinished checkpoint is
+/// refused with ErrorCode::Unsupported unless options.force.
+/// The caller holds the output's lock (output_lock.h).
 /// Errors: ErrorCode::NotFound (cannot open `in`), ErrorCode::Corrupt (damaged
 /// input: nothing is written), ErrorCode::Unsupported (not a checkpoint under
 /// strict, a deep or multi-part checkpoint, integer channels), ErrorCode::

@@ -35,6 +35,38 @@ bool looks_like_text(const unsigned char* p, size_t n)
     return odd * 20 <= n;
 }
 
+// Image formats we do not read, by their magic bytes: named, so that a PNG
+// (or a binary PNM, whose pixels may look printable) is never called text.
+const char* other_image_name(const unsigned char* p, size_t n)
+{
+    auto starts = [&](const char* magic, size_t len) {
+        return n >= len && std::memcmp(p, magic, len) == 0;
+    };
+    if (starts("\x89PNG\r\n\x1a\n", 8))
+        return "a PNG image";
+    if (starts("\xff\xd8\xff", 3))
+        return "a JPEG image";
+    if (starts("GIF87a", 6) || starts("GIF89a", 6))
+        return "a GIF image";
+    if (n >= 12 && starts("RIFF", 4) && std::memcmp(p + 8, "WEBP", 4) == 0)
+        return "a WebP image";
+    if (starts("8BPS", 4))
+        return "a Photoshop image";
+    if (starts("#?RADIANCE", 10) || starts("#?RGBE", 6))
+        return "a Radiance HDR image";
+    if (starts("SDPX", 4) || starts("XPDS", 4))
+        return "a DPX image";
+    if (starts("\x80\x2a\x5f\xd7", 4))
+        return "a Cineon image";
+    if (starts("\x00\x00\x00\x0cjP  ", 8))
+        return "a JPEG 2000 image";
+    // PNM: P1..P7 then whitespace (P4/P5/P6 are binary, P1..P3 ASCII).
+    if (n >= 3 && p[0] == 'P' && p[1] >= '1' && p[1] <= '7' &&
+        (p[2] == '\n' || p[2] == ' ' || p[2] == '\r' || p[2] == '\t'))
+        return p[1] == '7' ? "a PAM image" : "a PNM (PBM/PGM/PPM) image";
+    return nullptr;
+}
+
 }  // namespace
 
 FileSniff sniff_file(const std::string& path)
@@ -90,6 +122,9 @@ FileSniff sniff_file(const std::string& path)
                           (head[0] == 'M' && head[1] == 'M' && head[2] == 0 &&
                            (head[3] == 42 || head[3] == 43)))) {
         sniff.type = FileType::Tiff;
+    } else if (const char* image = other_image_name(head, n)) {
+        sniff.type = FileType::OtherImage;
+        sniff.image_name = image;
     } else if (looks_like_text(head, n)) {
         sniff.type = FileType::Text;
     } else {
@@ -118,6 +153,8 @@ const char* file_type_name(FileType type)
             return "openexr";
         case FileType::Tiff:
             return "tiff";
+        case FileType::OtherImage:
+            return "other-image";
         case FileType::Text:
             return "text";
         case FileType::Other:
@@ -141,6 +178,11 @@ std::string describe_non_image(const FileSniff& sniff)
             return "not a file: " + sniff.error;
         case FileType::Empty:
             what = "not an image: empty file (0 bytes)";
+            break;
+        case FileType::OtherImage:
+            what = "not an image the tools read: " + sniff.image_name +
+                   ", an image format ckinfo, ckstrip and ckverify do not read (only OpenEXR "
+                   "and TIFF)";
             break;
         case FileType::Text:
             what = "not an image: a text file";

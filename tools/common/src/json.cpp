@@ -120,4 +120,22 @@ Json weights_json(const WeightStats& w)
     return j;
 }
 
+Json provenance_json(const FinalProvenance& p)
+{
+    return Json{{"status", p.status},
+                {"summary", provenance_summary(p)},
+                {"samples", p.samples},
+                {"target_samples", p.target_samples},
+                {"made_by", p.made_by},
+                {"render_id", p.render_id},
+                {"generation", p.generation},
+                {"frame", p.frame},
+                {"display_index", p.display_index},
+                {"display_count", p.display_count},
+                {"display_name", p.display_name},
+                {"fingerprint", p.fingerprint},
+                {"render_seconds", p.render_seconds},
+                {"renderer", p.renderer}};
+}
+
 }  // namespace ck::tool

@@ -17,6 +17,7 @@ enum class FileType {
     Empty,       ///< Zero bytes.
     OpenExr,     ///< Starts with the OpenEXR magic 76 2F 31 01.
     Tiff,        ///< Starts with "II*\0" or "MM\0*" (classic TIFF; BigTIFF included).
+    OtherImage,  ///< An image format the tools do not read (PNG, JPEG, PNM, ...): see image_name.
     Text,        ///< Printable text (not an image).
     Other,       ///< Some other binary data (not an image we read).
 };
@@ -24,9 +25,10 @@ enum class FileType {
 /// The result of looking at a file's first bytes.
 struct FileSniff {
     FileType type = FileType::Missing;
-    uint64_t size = 0;     ///< Bytes, when the file could be stat'ed.
-    bool is_part = false;  ///< The name ends in ".part": an unfinished write (S16).
-    std::string error;     ///< For Missing/Unreadable/Directory: why (strerror text).
+    uint64_t size = 0;       ///< Bytes, when the file could be stat'ed.
+    bool is_part = false;    ///< The name ends in ".part": an unfinished write (S16).
+    std::string error;       ///< For Missing/Unreadable/Directory: why (strerror text).
+    std::string image_name;  ///< For OtherImage: "a PNG image", "a JPEG image", ...
 };
 
 /// Looks at `path`: stat, then the first bytes. Never throws.

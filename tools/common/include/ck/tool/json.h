@@ -9,6 +9,7 @@
 
 #include <ck/checkpoint.h>
 #include <ck/inspect.h>
+#include <ck/provenance.h>
 
 #include <nlohmann/json.hpp>
 
@@ -51,5 +52,11 @@ Json weights_json(const WeightStats& weights);
 /// samples_from (number), elapsed -> elapsed_seconds (number), pid and
 /// threads as numbers; unknown keys are kept as written.
 Json resume_history_json(const std::vector<ResumeRecord>& history);
+
+/// A final's provenance record (provenance.h), the same object in ckinfo and
+/// ckstrip: {"status", "summary", "samples", "target_samples", "made_by",
+/// "render_id", "generation", "frame", "display_index", "display_count",
+/// "display_name", "fingerprint", "render_seconds", "renderer"}.
+Json provenance_json(const FinalProvenance& provenance);
 
 }  // namespace ck::tool
