@@ -124,15 +124,13 @@ FileReport strip_one(const std::string& in, const std::string& out, const std::s
     return report;
 }
 
-// The refusal when another process holds the output's lock.
-FileReport locked_report(const std::string& in, const std::string& out)
+// A refusal: nothing was written for `in`.
+FileReport refused_report(const std::string& in, const std::string& out, ExitCode code,
+                          const std::string& why)
 {
     FileReport report;
     report.file = in;
-    const std::string why = out +
-                            " is in use: a live ckrender (or ckstrip, ckclean) holds its lock; "
-                            "nothing was written";
-    report.fail(ExitCode::CheckFailed, why);
+    report.fail(code, why);
     ck::tool::Json j;
     j["file"] = in;
     j["format"] = ck::tool::file_type_name(ck::tool::sniff_file(in).type);
@@ -141,6 +139,14 @@ FileReport locked_report(const std::string& in, const std::string& out)
     j["action"] = "refused";
     report.json = ck::tool::json_text(j);
     return report;
+}
+
+// The refusal when another process holds the output's lock.
+FileReport locked_report(const std::string& in, const std::string& out)
+{
+    return refused_report(in, out, ExitCode::CheckFailed,
+                          out + " is in use: a live ckrender (or ckstrip, ckclean) holds its "
+                                "lock; nothing was written");
 }
 
 // Where each input goes; an empty list after printing a usage error.
@@ -249,17 +255,10 @@ int main(int argc, char** argv)
         std::error_code ec;
         if (!options.in_place && fs::equivalent(in, out, ec)) {
             // "-o DIR" naming the input's own directory would silently strip in place.
-            FileReport refused;
-            refused.file = in;
-            refused.fail(ExitCode::Usage, "the output is the input itself (" + out +
-                                              "); use --in-place to replace it");
-            ck::tool::Json j;
-            j["file"] = in;
-            j["format"] = ck::tool::file_type_name(ck::tool::sniff_file(in).type);
-            j["output"] = out;
-            j["ok"] = false;
-            j["action"] = "refused";
-            refused.json = ck::tool::json_text(j);
+            const FileReport refused =
+                refused_report(in, out, ExitCode::Usage,
+                               "the output is the input itself (" + out +
+                                   "); use --in-place to replace it");
             ck::tool::print_file_report(kTool, refused, options.common.quiet, options.common.json);
             result = ck::tool::worst(result, refused.code);
             json["files"].push_back(ck::tool::file_json(refused));
