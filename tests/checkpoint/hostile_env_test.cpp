@@ -113,7 +113,8 @@ TEST(HostileEnvironment, FileSizeLimitAfterACheckpointKeepsIt)
     // Room again: the recovery finishes the frame as if nothing happened.
     auto done = shell(dir, "exec \"$0\" -t 2 -recover 1 s.rib");
     ASSERT_EQ(done.exit_code, 0) << done.err;
-    EXPECT_EQ(image_pixels(dir.file("out.exr")), reference_pixels(96));
+    EXPECT_EQ(image_pixels(dir.file("out.exr")), reference_pixels(96))
+        << "first:\n" << first.err << "limited:\n" << r.err << "resumed:\n" << done.err;
 }
 
 TEST(HostileEnvironment, ClosedLogPipeKeepsRendering)
