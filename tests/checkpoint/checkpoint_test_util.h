@@ -5,9 +5,10 @@
 // bit-for-bit comparison, and the figures they read from ckrender's log.
 #pragma once
 
+#include "../support/read_image.h"
+
 #include <gtest/gtest.h>
 
-#include <OpenImageIO/imageio.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,22 +18,14 @@
 namespace ck::test {
 
 /// Every pixel of an image as float, or an empty vector (and a test failure).
-/// Read with an ImageInput, not an ImageBuf: an ImageBuf made from a file name
-/// goes through OIIO's shared ImageCache, keyed by the name, and a test that
-/// reads a checkpoint, lets ckrender replace it and reads it again got the old
-/// pixels back about one run in eight under load (HostileEnvironment.
-/// FileSizeLimitAfterACheckpointKeepsIt); an ImageInput reads the file itself.
+/// Read past OIIO's ImageCache (read_image.h): tests read files ckrender replaces.
 inline std::vector<float> image_pixels(const std::string& path)
 {
-    auto in = OIIO::ImageInput::open(path);
-    if (!in) {
-        ADD_FAILURE() << path << ": " << OIIO::geterror();
-        return {};
-    }
-    const OIIO::ImageSpec spec = in->spec();
-    std::vector<float> v(size_t(spec.image_pixels()) * size_t(spec.nchannels));
-    if (!in->read_image(0, 0, 0, spec.nchannels, OIIO::TypeFloat, v.data())) {
-        ADD_FAILURE() << path << ": " << in->geterror();
+    OIIO::ImageSpec spec;
+    std::vector<float> v;
+    std::string error;
+    if (!read_float_pixels(path, spec, v, error)) {
+        ADD_FAILURE() << path << ": " << error;
         return {};
     }
     return v;

@@ -3,6 +3,7 @@
 //
 // ckrender's command-line contract (docs/cli.md): help, version, usage errors,
 // bad scenes that touch nothing, outputs, thread-count and mode invariance.
+#include "../support/read_image.h"
 #include "../support/run_process.h"
 #include "../support/temp_dir.h"
 
@@ -79,15 +80,10 @@ struct Pixels {
 
 Pixels read_pixels(const std::string& path)
 {
-    OIIO::ImageBuf buf(path);
     Pixels p;
-    if (!buf.read(0, 0, true, OIIO::TypeFloat)) {
-        ADD_FAILURE() << path << ": " << buf.geterror();
-        return p;
-    }
-    p.spec = buf.spec();
-    p.values.resize(size_t(p.spec.image_pixels()) * size_t(p.spec.nchannels));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, p.values.data());
+    std::string error;
+    if (!ck::test::read_float_pixels(path, p.spec, p.values, error))
+        ADD_FAILURE() << path << ": " << error;
     return p;
 }
 

@@ -6,6 +6,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 
+#include "../../support/read_image.h"
 #include "../../support/temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -38,10 +39,10 @@ ck::ImageWrite make_image(const std::string& path, const std::string& format,
 
 std::vector<float> read_back(const std::string& path, const std::string& format)
 {
-    OIIO::ImageBuf buf(path);
-    EXPECT_TRUE(buf.read(0, 0, true, OIIO::TypeFloat)) << buf.geterror();
-    std::vector<float> out(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, out.data());
+    OIIO::ImageSpec spec;
+    std::vector<float> out;
+    std::string error;
+    EXPECT_TRUE(ck::test::read_float_pixels(path, spec, out, error)) << path << ": " << error;
     (void)format;
     return out;
 }

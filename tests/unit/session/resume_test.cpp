@@ -15,6 +15,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 
+#include "../../support/read_image.h"
 #include "../../support/temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -109,12 +110,12 @@ FrameOutcome render(const ck::scene::Frame& frame, RenderOptions options,
 
 std::vector<float> pixels_of(const std::string& path, int* nchannels = nullptr)
 {
-    OIIO::ImageBuf buf(path);
-    EXPECT_TRUE(buf.read(0, 0, true, OIIO::TypeFloat)) << path << ": " << buf.geterror();
-    std::vector<float> v(size_t(buf.spec().image_pixels()) * size_t(buf.nchannels()));
-    buf.get_pixels(OIIO::ROI::All(), OIIO::TypeFloat, v.data());
+    OIIO::ImageSpec spec;
+    std::vector<float> v;
+    std::string error;
+    EXPECT_TRUE(ck::test::read_float_pixels(path, spec, v, error)) << path << ": " << error;
     if (nchannels)
-        *nchannels = buf.nchannels();
+        *nchannels = spec.nchannels;
     return v;
 }
 
