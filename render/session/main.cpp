@@ -392,6 +392,11 @@ int run(const Options& options, JsonLines& json)
     std::vector<const ck::scene::Frame*> frames;
     std::vector<ck::render::CheckpointConfig> configs;
     ck::render::CliCheckpoint cli{options.checkpoint, options.allow_command};
+    std::vector<ck::render::InputFile> inputs;  // B10: never an output
+    if (options.scene != "-")
+        inputs.push_back({options.scene, "the scene file"});
+    for (const std::string& path : ini.value().paths)
+        inputs.push_back({path, "a settings file ckrender read"});
     for (const ck::scene::Frame& frame : parsed.scene.frames) {
         if (frame_set && !frame_set->contains(frame.number))
             continue;
@@ -403,6 +408,10 @@ int run(const Options& options, JsonLines& json)
         if (options.no_exitat)
             config->exitat.reset();  // --no-exitat: the command line wins (S13)
         if (ck::Status s = ck::render::check_display_names(frame); !s) {
+            print_line("ckrender: error: " + s.message());
+            return exit_code(ExitCode::BadScene);
+        }
+        if (ck::Status s = ck::render::check_inputs_not_outputs(frame, inputs); !s) {
             print_line("ckrender: error: " + s.message());
             return exit_code(ExitCode::BadScene);
         }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ck::render {
@@ -104,6 +105,29 @@ Status check_display_names(const scene::Frame& frame)
                     it->second->loc.str() + ": Display \"" + it->second->name +
                         "\" is the temporary file ckrender writes for the Display at " +
                         display->loc.str() + "; rename one of them"};
+    }
+    return {};
+}
+
+Status check_inputs_not_outputs(const scene::Frame& frame, const std::vector<InputFile>& inputs)
+{
+    std::vector<InputFile> all = inputs;
+    for (const std::string& asset : frame.assets)
+        all.push_back({asset, "a file the scene reads (an archive or a texture)"});
+    for (const scene::Display& display : frame.displays) {
+        struct stat out {};
+        if (::stat(display.name.c_str(), &out) != 0)
+            continue;  // nothing there yet: it cannot be an input
+        for (const InputFile& input : all) {
+            struct stat in {};
+            if (::stat(input.path.c_str(), &in) != 0)
+                continue;
+            if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+                return {ErrorCode::InvalidArgument,
+                        display.loc.str() + ": Display \"" + display.name + "\" is " + input.role +
+                            ", " + input.path +
+                            " (the same file); rendering would overwrite it. Name another output"};
+        }
     }
     return {};
 }

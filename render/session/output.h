@@ -49,6 +49,20 @@ std::string output_identity(const std::string& display_name);
 /// naming both RIB lines.
 Status check_display_names(const scene::Frame& frame);
 
+/// A file the render reads, and what it is to the user ("the scene file").
+struct InputFile {
+    std::string path;
+    std::string role;
+};
+
+/// B10: no display writes a file the render reads (the scene, an archive, a
+/// texture, a settings file). Compared by identity (device and inode, after
+/// symbolic links), so every spelling, symlink and hard link of an input is
+/// refused. Returns ErrorCode::InvalidArgument (a scene error) naming the
+/// display's RIB line and the input; inputs that cannot be stat'ed are skipped
+/// (they were read, or their own error was reported already).
+Status check_inputs_not_outputs(const scene::Frame& frame, const std::vector<InputFile>& inputs);
+
 /// B10 (the part that needs no checkpoint): every display's directory exists
 /// and is writable. Returns ErrorCode::Io naming the display and its RIB line.
 Status check_outputs_writable(const scene::Frame& frame);

@@ -6,7 +6,10 @@
 // its displays' images (through `NAME.part`, renamed into place) and the
 // `.ckrender.lock` beside them; names that are directories, carry control
 // bytes, or collide with another display or its `.part` are scene errors; a
-// symbolic link planted at a `.part` name is never written through.
+// symbolic link planted at a `.part` name is never written through. A display
+// that is one of the render's inputs (the scene file, an archive, a light map,
+// a settings file), by any spelling or link, is refused before rendering
+// (B10; issue 10, item 2).
 #include "../support/run_process.h"
 #include "../support/temp_dir.h"
 
@@ -14,9 +17,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -169,6 +174,89 @@ TEST(OutputPaths, FramesThatWriteOneFileInTurnDoNotLockThemselvesOut)
     auto r = run_process({kRenderer, "s.rib"}, dir.path().string());
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(dir.path() / "a.exr"));
+}
+
+// --- Inputs are never outputs (B10; issue 10, item 2) ---------------------
+
+// Runs `argv` in `dir` and checks the refusal: exit 1 naming the Display's RIB
+// line and the input's role, every file byte-identical, nothing created.
+void expect_refused(const TempDir& dir, const std::vector<std::string>& argv,
+                    const std::string& where, const std::string& role)
+{
+    std::map<std::string, std::string> bytes;
+    for (const std::string& p : tree(dir.path()))
+        if (fs::is_regular_file(dir.path() / p))
+            bytes[p] = read_bytes(dir.path() / p);
+    const auto before = tree(dir.path());
+    auto r = run_process(argv, dir.path().string(), 60, {"CKRENDER_INI="});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("ckrender: error: " + where + ": Display \""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is " + role), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("rendering would overwrite it"), std::string::npos) << r.err;
+    EXPECT_EQ(created(before, tree(dir.path())), std::set<std::string>{});
+    for (const auto& [p, content] : bytes)
+        EXPECT_EQ(read_bytes(dir.path() / p), content) << p << " was changed";
+}
+
+TEST(OutputPaths, ADisplayThatIsTheSceneFileIsRefusedByEverySpelling)
+{
+    TempDir dir;
+    fs::create_directories(dir.path() / "sub");
+    // The scene names itself three ways; a symlink and a hard link name it too.
+    for (const std::string name : {"s.rib", "./sub/../s.rib", "link.rib", "hard.rib"}) {
+        write_text(dir.path() / "s.rib", scene("Display \"" + name + "\" \"openexr\" \"rgba\"\n"));
+        fs::remove(dir.path() / "link.rib");
+        fs::remove(dir.path() / "hard.rib");
+        fs::create_symlink("s.rib", dir.path() / "link.rib");
+        fs::create_hard_link(dir.path() / "s.rib", dir.path() / "hard.rib");
+        SCOPED_TRACE(name);
+        expect_refused(dir, {kRenderer, "s.rib"}, "s.rib:2:1", "the scene file");
+    }
+}
+
+TEST(OutputPaths, ADisplayThatIsAnArchiveIsRefused)
+{
+    TempDir dir;
+    write_text(dir.path() / "part.rib", "Sphere 0.5 -0.5 0.5 360\n");
+    write_text(dir.path() / "s.rib", scene("Display \"part.rib\" \"openexr\" \"rgba\"\n",
+                                           "  ReadArchive \"part.rib\"\n"));
+    expect_refused(dir, {kRenderer, "s.rib"}, "s.rib:2:1",
+                   "a file the scene reads (an archive or a texture)");
+}
+
+TEST(OutputPaths, ADisplayThatIsTheLightMapIsRefused)
+{
+    TempDir dir;
+    // A real light map first: ckrender's own output.
+    write_text(dir.path() / "make.rib", scene("Display \"env.exr\" \"openexr\" \"rgba\"\n"));
+    ASSERT_EQ(run_process({kRenderer, "make.rib"}, dir.path().string()).exit_code, 0);
+    fs::remove(dir.path() / ".ckrender.lock");
+    std::string s = scene("Display \"env.exr\" \"openexr\" \"rgba\"\n");
+    const std::string dome = "\"PxrDomeLight\" \"dome\"";
+    s.replace(s.find(dome), dome.size(), dome + " \"string lightColorMap\" [\"env.exr\"]");
+    write_text(dir.path() / "s.rib", s);
+    expect_refused(dir, {kRenderer, "s.rib"}, "s.rib:2:1",
+                   "a file the scene reads (an archive or a texture)");
+}
+
+TEST(OutputPaths, ADisplayThatIsTheSettingsFileIsRefused)
+{
+    TempDir dir;
+    write_text(dir.path() / "farm.ini", "/ckrender/checkpoint/interval 1i\n");
+    write_text(dir.path() / "s.rib", scene("Display \"farm.ini\" \"openexr\" \"rgba\"\n"));
+    expect_refused(dir, {kRenderer, "--ini", "farm.ini", "s.rib"}, "s.rib:2:1",
+                   "a settings file ckrender read");
+}
+
+TEST(OutputPaths, AnOutputThatIsNoInputStillRenders)
+{
+    // The check compares identities, not names: a display beside the scene,
+    // with the scene's stem, renders as before.
+    TempDir dir;
+    write_text(dir.path() / "s.rib", scene("Display \"s.exr\" \"openexr\" \"rgba\"\n"));
+    auto r = run_process({kRenderer, "s.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / "s.exr"));
 }
 
 }  // namespace
