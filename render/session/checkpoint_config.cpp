@@ -7,10 +7,15 @@
 #include <ck/file_kind.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ck::render {
 
@@ -219,6 +224,38 @@ Result<IniSettings> read_ini(const std::string& path)
     return parse_ini(ss.str(), path);
 }
 
+namespace {
+
+// Issue 10, item 5: an ini file is configuration, not permission. Only a file
+// named with --ini, owned by the user running ckrender and writable by no one
+// else, may allow the post-checkpoint command; in any other file the setting
+// is dropped with one warning that says why. `how` says how the file was found.
+void vet_allowcommand(IniSettings& ini, const std::string& path, const std::string& how)
+{
+    auto it = ini.checkpoint.find("allowcommand");
+    if (it == ini.checkpoint.end())
+        return;
+    std::string why;
+    struct stat st {};
+    if (how != "--ini")
+        why = "it was " + how;
+    else if (::stat(path.c_str(), &st) != 0)
+        why = path + " cannot be checked: " + std::strerror(errno);
+    else if (st.st_uid != ::geteuid())
+        why = path + " belongs to another user (uid " + std::to_string(st.st_uid) + ")";
+    else if (st.st_mode & (S_IWGRP | S_IWOTH))
+        why = path + " can be written by " +
+              std::string((st.st_mode & S_IWOTH) ? "anyone" : "its group");
+    if (why.empty())
+        return;
+    ini.warnings.push_back(it->second.where + ": allowcommand ignored: " + why +
+                           "; only --allow-command, or an --ini file you own that only you "
+                           "can write, allows the post-checkpoint command");
+    ini.checkpoint.erase(it);
+}
+
+}  // namespace
+
 Result<IniSettings> load_settings_files(const std::string& ini_option)
 {
     IniSettings all;
@@ -235,6 +272,7 @@ Result<IniSettings> load_settings_files(const std::string& ini_option)
         auto ini = read_ini(path);
         if (!ini)
             return ini.status();
+        vet_allowcommand(ini.value(), path, "found in the working directory");
         merge(ini.value());
         return {};
     };
@@ -245,9 +283,12 @@ Result<IniSettings> load_settings_files(const std::string& ini_option)
 
     // 2. ckrender.ini: --ini, else $CKRENDER_INI (both must exist), else ./ckrender.ini.
     std::string path = ini_option;
+    std::string how = "--ini";
     if (path.empty())
-        if (const char* env = std::getenv("CKRENDER_INI"); env && *env)
+        if (const char* env = std::getenv("CKRENDER_INI"); env && *env) {
             path = env;
+            how = "named by $CKRENDER_INI";
+        }
     if (path.empty()) {
         if (Status s = read_optional("ckrender.ini"); !s)
             return s;
@@ -256,6 +297,7 @@ Result<IniSettings> load_settings_files(const std::string& ini_option)
     auto ini = read_ini(path);
     if (!ini)
         return ini.status();
+    vet_allowcommand(ini.value(), path, how);
     merge(ini.value());
     return all;
 }

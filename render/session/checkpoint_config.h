@@ -52,6 +52,10 @@ Result<IniSettings> read_ini(const std::string& path);
 /// `ini_option` (--ini) when given, else $CKRENDER_INI when set, else
 /// ./ckrender.ini when present. A file named by --ini or $CKRENDER_INI must
 /// exist (ErrorCode::NotFound); every error names the file (and line).
+/// `allowcommand` is kept only from a file named by --ini that the user owns
+/// and that neither group nor others can write; from any other file
+/// (./rendermn.ini, ./ckrender.ini, $CKRENDER_INI) it is dropped with a
+/// warning in `warnings` saying why (issue 10, item 5).
 Result<IniSettings> load_settings_files(const std::string& ini_option);
 
 /// What the command line said: -checkpoint INTERVAL[,EXITAT] and friends.

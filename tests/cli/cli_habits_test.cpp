@@ -14,7 +14,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -221,6 +224,91 @@ TEST(Progress, BucketModeSpeaksOfPixels)
     EXPECT_NE(r.err.find("sampling starts"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("0 of 192 pixels done"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("0 samples per pixel"), std::string::npos) << r.err;
+}
+
+// Issue 10, item 5: an ini file is configuration, not permission. A
+// ckrender.ini in the (scene's) working directory or one named by
+// $CKRENDER_INI cannot allow the post-checkpoint command; an --ini file the
+// user owns and only the user can write can, and so can --allow-command.
+TEST(IniPermission, OnlyAnOwnedPrivateIniFileNamedByIniAllowsTheCommand)
+{
+    const std::string settings = "/ckrender/checkpoint/command touch ran-%r\n"
+                                 "/ckrender/checkpoint/allowcommand 1\n";
+    auto render = [](Dir& d, std::vector<std::string> args, std::vector<std::string> env) {
+        fs::remove(d.dir.file("ran-finished"));
+        args.insert(args.begin(), kRenderer);
+        auto r = run_process(args, d.dir.path().string(), 60, env);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return std::make_pair(r, fs::exists(d.dir.file("ran-finished")));
+    };
+    const std::string ignored = "allowcommand ignored: ";
+    {
+        SCOPED_TRACE("./ckrender.ini");
+        Dir d(frames_scene(kIncremental));
+        std::ofstream(d.dir.file("ckrender.ini")) << settings;
+        auto [r, ran] = render(d, {"--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_FALSE(ran) << r.err;
+        EXPECT_NE(r.err.find("ckrender: warning: ckrender.ini:2: " + ignored +
+                             "it was found in the working directory"),
+                  std::string::npos)
+            << r.err;
+        // The command itself still comes from there when the command line allows it.
+        auto [r2, ran2] = render(d, {"--allow-command", "--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_TRUE(ran2) << r2.err;
+    }
+    {
+        SCOPED_TRACE("./rendermn.ini");
+        Dir d(frames_scene(kIncremental));
+        std::ofstream(d.dir.file("rendermn.ini")) << settings;
+        auto [r, ran] = render(d, {"--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_FALSE(ran) << r.err;
+        EXPECT_NE(r.err.find("rendermn.ini:2: " + ignored), std::string::npos) << r.err;
+    }
+    {
+        SCOPED_TRACE("$CKRENDER_INI");
+        Dir d(frames_scene(kIncremental));
+        std::ofstream(d.dir.file("farm.ini")) << settings;
+        fs::permissions(d.dir.file("farm.ini"), fs::perms::owner_read | fs::perms::owner_write);
+        auto [r, ran] = render(d, {"--frame", "1", "s.rib"}, {"CKRENDER_INI=farm.ini"});
+        EXPECT_FALSE(ran) << r.err;
+        EXPECT_NE(r.err.find("farm.ini:2: " + ignored + "it was named by $CKRENDER_INI"),
+                  std::string::npos)
+            << r.err;
+    }
+    {
+        SCOPED_TRACE("--ini");
+        Dir d(frames_scene(kIncremental));
+        const std::string ini = d.dir.file("farm.ini");
+        std::ofstream(ini) << settings;
+        const auto mine = fs::perms::owner_read | fs::perms::owner_write;
+        fs::permissions(ini, mine);
+        auto [r, ran] = render(d, {"--ini", "farm.ini", "--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_TRUE(ran) << r.err;
+        EXPECT_EQ(r.err.find(ignored), std::string::npos) << r.err;
+
+        fs::permissions(ini, mine | fs::perms::group_write);
+        auto [r2, ran2] = render(d, {"--ini", "farm.ini", "--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_FALSE(ran2) << r2.err;
+        EXPECT_NE(r2.err.find(ignored + "farm.ini can be written by its group"), std::string::npos)
+            << r2.err;
+
+        fs::permissions(ini, mine | fs::perms::others_write);
+        auto [r3, ran3] = render(d, {"--ini", "farm.ini", "--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+        EXPECT_FALSE(ran3) << r3.err;
+        EXPECT_NE(r3.err.find(ignored + "farm.ini can be written by anyone"), std::string::npos)
+            << r3.err;
+
+        if (::geteuid() == 0) {  // root can give the file away: another user's file
+            fs::permissions(ini, mine);
+            ASSERT_EQ(::chown(ini.c_str(), 65534, 65534), 0);
+            auto [r4, ran4] =
+                render(d, {"--ini", "farm.ini", "--frame", "1", "s.rib"}, {"CKRENDER_INI="});
+            EXPECT_FALSE(ran4) << r4.err;
+            EXPECT_NE(r4.err.find(ignored + "farm.ini belongs to another user (uid 65534)"),
+                      std::string::npos)
+                << r4.err;
+        }
+    }
 }
 
 }  // namespace
