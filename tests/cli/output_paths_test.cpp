@@ -259,4 +259,30 @@ TEST(OutputPaths, AnOutputThatIsNoInputStillRenders)
     EXPECT_TRUE(fs::is_regular_file(dir.path() / "s.exr"));
 }
 
+// Issue 10, item 9: a name the file system takes but whose NAME.part it does
+// not (251-255 bytes under NAME_MAX 255) is a scene error before rendering,
+// not exit 3 after the whole render; 250 bytes still renders.
+TEST(OutputPaths, ANameTooLongForItsPartFileIsASceneErrorBeforeRendering)
+{
+    TempDir dir;
+    for (size_t length : {251u, 255u}) {
+        const std::string name = std::string(length - 4, 'n') + ".exr";
+        write_text(dir.path() / "s.rib", scene("Display \"" + name + "\" \"openexr\" \"rgba\"\n"));
+        const auto before = tree(dir.path());
+        auto r = run_process({kRenderer, "s.rib"}, dir.path().string());
+        EXPECT_EQ(r.exit_code, 1) << length << "\n" << r.err;
+        EXPECT_NE(r.err.find("s.rib:2:1: Display \""), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("the file name is " + std::to_string(length) + " bytes"),
+                  std::string::npos)
+            << r.err;
+        EXPECT_EQ(r.err.find("increment"), std::string::npos) << "it rendered first: " << r.err;
+        EXPECT_EQ(created(before, tree(dir.path())), std::set<std::string>{}) << length;
+    }
+    const std::string fits = std::string(246, 'n') + ".exr";  // 250 + ".part" = 255
+    write_text(dir.path() / "s.rib", scene("Display \"" + fits + "\" \"openexr\" \"rgba\"\n"));
+    auto r = run_process({kRenderer, "s.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / fits));
+}
+
 }  // namespace
