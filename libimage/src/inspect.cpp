@@ -19,6 +19,18 @@ namespace ck {
 
 namespace {
 
+// A count as it is: an integer prints as one (107990), anything else with
+// every digit a double has (107990.5, -1e+30), so two numbers that differ
+// never print the same (issue 10, item 9).
+std::string exact_number(double v)
+{
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15)
+        return std::to_string(int64_t(v));
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return text;
+}
+
 // The namespace of our metadata keys ("ck:"), taken from a key rather than
 // spelled again, so checkpoint_format.h stays the one place keys are written.
 std::string_view key_namespace()
@@ -171,11 +183,11 @@ void check_weights(const OIIO::ImageBuf& buf, bool keep_plane, ImageReport& repo
         return;
     const CheckpointHeader& h = *report.header;
     if (sum != double(h.samples_done))
-        report.problems.push_back("sum of ~w (" + std::to_string(uint64_t(sum)) +
+        report.problems.push_back("sum of ~w (" + exact_number(sum) +
                                   ") does not match ck:samplesDone (" +
                                   std::to_string(h.samples_done) + ")");
     if (ws.pixels > 0 && ws.min != double(h.min_samples))
-        report.problems.push_back("smallest ~w (" + std::to_string(int64_t(ws.min)) +
+        report.problems.push_back("smallest ~w (" + exact_number(ws.min) +
                                   ") does not match ck:minSamples (" +
                                   std::to_string(h.min_samples) + ")");
 }

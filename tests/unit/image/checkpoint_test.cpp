@@ -227,4 +227,32 @@ TEST(ResumeHistory, ReadsTodaysRecordsAndRefusesHostileOnes)
     }
 }
 
+// Issue 10, item 9: "sum of ~w (107990) does not match (107990)" told the
+// user nothing. Counts that differ by a fraction print every digit.
+TEST(InspectMessages, ASumOfWeightsThatDiffersByAFractionPrintsTheFraction)
+{
+    ck::test::TempDir dir;
+    OIIO::ImageSpec spec(9, 6, 5, OIIO::TypeFloat);
+    spec.channelnames = {"R", "G", "B", "A", "~w"};
+    std::vector<float> pixels(9 * 6 * 5, 0.25f);
+    for (size_t p = 0; p < 54; ++p)
+        pixels[p * 5 + 4] = 2.0f;
+    pixels[4] = 2.5f;  // a forged half sample: the sum is 108.5
+    ck::CheckpointHeader h = sample_header();
+    h.samples_done = 108;
+    h.min_samples = 2;
+    h.state_hash = ck::state_hash(spec, pixels.data());
+    ck::set_checkpoint_attributes(spec, h);
+    ASSERT_TRUE(ck::write_images_atomically(
+                    {{dir.file("ck.exr"), format::kOpenExrFormat, spec, pixels.data()}})
+                    .is_ok());
+    auto report = ck::inspect_image(dir.file("ck.exr"));
+    ASSERT_TRUE(report.is_ok()) << report.status().message();
+    std::string all;
+    for (const std::string& p : report->problems)
+        all += p + "\n";
+    EXPECT_NE(all.find("sum of ~w (108.5) does not match ck:samplesDone (108)"), std::string::npos)
+        << all;
+}
+
 }  // namespace
