@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -503,6 +505,51 @@ TEST(CkverifyImages, CheckpointMetadataWithoutItsState)
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.out.find("checkpoint metadata without its state"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("ckstrip removes the leftover keys"), std::string::npos) << r.err;
+}
+
+// Issue 10, item 9: a directory where a checkpoint belongs is one rule with
+// one word in both programs: ckrender refuses the scene (exit 1) before it
+// looks at checkpoints, and ckverify on the scene says exactly that.
+TEST(CkverifyAgreesWithCkrender, ADirectoryInPlaceOfTheCheckpointRefusesTheScene)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"out.exr"}, 4));
+    fs::create_directory(dir.file("out.exr"));
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.exit_code, 1);
+    const std::string refusal = "s.rib:2:1: Display \"out.exr\" is a directory, not an image file";
+    EXPECT_NE(v.text.find("s.rib: ckrender would refuse the scene and change nothing: " + refusal),
+              std::string::npos)
+        << v.text;
+    EXPECT_EQ(v.text.find("damaged"), std::string::npos) << v.text;
+    EXPECT_EQ(v.text.find("from scratch"), std::string::npos) << v.text;
+    auto r = render(dir, {"-recover", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("ckrender: error: " + refusal), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::is_directory(dir.file("out.exr")));
+}
+
+// An unreadable checkpoint (here a FIFO) stops ckrender with an I/O error and
+// changes nothing; ckverify's last line says so instead of "would start from
+// scratch".
+TEST(CkverifyAgreesWithCkrender, AnUnreadableCheckpointWouldStopNotStartOver)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"out.exr"}, 4));
+    ASSERT_EQ(::mkfifo(dir.file("out.exr").c_str(), 0600), 0);
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.exit_code, 1);
+    EXPECT_EQ(v.outcome, "unreadable");
+    EXPECT_NE(v.text.find("frame 0: would stop with an I/O error and change nothing: "),
+              std::string::npos)
+        << v.text;
+    EXPECT_NE(v.text.find("s.rib: 1 of 1 frame would stop with an I/O error\n"), std::string::npos)
+        << v.text;
+    EXPECT_EQ(v.text.find("from scratch"), std::string::npos) << v.text;
+    auto r = render(dir, {"-recover", "1"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("nothing was rendered or changed"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::is_fifo(fs::symlink_status(dir.file("out.exr"))));
 }
 
 }  // namespace

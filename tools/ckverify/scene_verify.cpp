@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 namespace ck::verify {
 
@@ -233,6 +234,32 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         return;
     }
 
+    // 1b. ckrender's preflight refuses a display that is a directory before
+    // it looks at any checkpoint (a scene error, exit 1): say the same, not
+    // "damaged" or "cannot read" (issue 10, item 9: one rule, one word).
+    std::vector<std::string> refusals;
+    for (const scene::Frame& frame : parsed.scene.frames) {
+        if (only_frame >= 0 && frame.number != only_frame)
+            continue;
+        for (const scene::Display& d : frame.displays) {
+            std::error_code ec;
+            if (std::filesystem::is_directory(d.name, ec))
+                refusals.push_back(d.loc.str() + ": Display \"" + d.name +
+                                   "\" is a directory, not an image file");
+        }
+    }
+    if (!refusals.empty()) {
+        for (const std::string& r : refusals)
+            report.fail(tool::ExitCode::CheckFailed, r);
+        report.text = scene_path + ": ckrender would refuse the scene and change nothing: " +
+                      refusals.front() + "\n";
+        j["ok"] = false;
+        j["scene"] = tool::Json{{"frames", tool::Json::array()},
+                                {"result", "ckrender would refuse the scene"}};
+        report.json = tool::json_text(j);
+        return;
+    }
+
     // 2. Each frame, as -recover 1 would see it.
     std::vector<FrameVerdict> verdicts;
     for (const scene::Frame& frame : parsed.scene.frames)
@@ -243,11 +270,13 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
                                                      ? "no frame " + std::to_string(only_frame)
                                                      : "the scene has no frames (no WorldBegin)");
 
-    int lost = 0;
+    int lost = 0, unreadable = 0;
     tool::Json frames = tool::Json::array();
     for (const FrameVerdict& v : verdicts) {
         if (!loses_nothing(v.outcome))
             ++lost;
+        if (v.outcome == Outcome::Unreadable)
+            ++unreadable;
         report.text +=
             scene_path + ": frame " + std::to_string(v.frame) + ": " + frame_line(v) + "\n";
         if (verbose > 0)
@@ -265,9 +294,18 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         last = "nothing to recover";
     else if (lost == 0)
         last = std::to_string(n) + (n == 1 ? " frame" : " frames") + ", nothing would be lost";
-    else
-        last = std::to_string(lost) + " of " + std::to_string(n) + (n == 1 ? " frame" : " frames") +
-               " would start from scratch";
+    else {
+        // An unreadable checkpoint stops ckrender with an I/O error; it does
+        // not start over, so it is not counted as such.
+        const std::string of = " of " + std::to_string(n) + (n == 1 ? " frame" : " frames");
+        const int scratch = lost - unreadable;
+        if (scratch > 0)
+            last = std::to_string(scratch) + of + " would start from scratch";
+        if (unreadable > 0)
+            last += (last.empty() ? std::to_string(unreadable) + of
+                                  : ", " + std::to_string(unreadable)) +
+                    " would stop with an I/O error";
+    }
     report.text += scene_path + ": " + last + "\n";
     j["ok"] = n > 0 && lost == 0;
     j["scene"] = tool::Json{{"frames", std::move(frames)}, {"result", last}};
