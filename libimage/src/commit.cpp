@@ -329,7 +329,8 @@ Status commit_parts(const std::vector<std::string>& finals)
     return {};
 }
 
-Status write_images_atomically(const std::vector<ImageWrite>& images)
+Status write_images_atomically(const std::vector<ImageWrite>& images,
+                               const std::function<Status()>& before_rename)
 {
     std::vector<std::string> finals;
     for (const ImageWrite& image : images) {
@@ -341,6 +342,13 @@ Status write_images_atomically(const std::vector<ImageWrite>& images)
             return s;
         }
         finals.push_back(image.path);
+    }
+    if (before_rename) {
+        if (Status s = before_rename(); !s) {
+            for (const std::string& done : finals)
+                std::remove(part_path(done).c_str());
+            return s;
+        }
     }
     return commit_parts(finals);
 }

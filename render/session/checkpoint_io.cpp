@@ -200,8 +200,12 @@ std::string json_append(const std::string& array, const std::string& object)
     return array.substr(0, close) + "," + object + "]";
 }
 
-CheckpointWriter::CheckpointWriter(const scene::Frame& frame, PixelWindow window)
-    : m_frame(frame), m_window(window), m_thread([this] { run(); })
+CheckpointWriter::CheckpointWriter(const scene::Frame& frame, PixelWindow window,
+                                   std::function<Status()> before_rename)
+    : m_frame(frame),
+      m_window(window),
+      m_before_rename(std::move(before_rename)),
+      m_thread([this] { run(); })
 {
 }
 
@@ -242,7 +246,7 @@ Status CheckpointWriter::write_now(const std::vector<float>& film_data,
     std::vector<ImageWrite> writes;
     for (const OutputImage& image : images)
         writes.push_back(image.write());
-    return write_images_atomically(writes);
+    return write_images_atomically(writes, m_before_rename);
 }
 
 void CheckpointWriter::run()

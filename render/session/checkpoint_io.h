@@ -98,7 +98,10 @@ public:
         std::function<void(const Status&, double)> on_done;
     };
 
-    CheckpointWriter(const scene::Frame& frame, PixelWindow window);
+    /// `before_rename` runs on the writing thread once a set's .part files are
+    /// written and before they are renamed into place (write_images_atomically).
+    CheckpointWriter(const scene::Frame& frame, PixelWindow window,
+                     std::function<Status()> before_rename = {});
     ~CheckpointWriter();
     CheckpointWriter(const CheckpointWriter&) = delete;
     CheckpointWriter& operator=(const CheckpointWriter&) = delete;
@@ -122,6 +125,7 @@ private:
 
     const scene::Frame& m_frame;
     PixelWindow m_window;
+    std::function<Status()> m_before_rename;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::unique_ptr<Job> m_job;

@@ -159,7 +159,8 @@ FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
         }
     }
     if (m_can_checkpoint)
-        m_writer = std::make_unique<CheckpointWriter>(m_frame, m_film.window());
+        m_writer =
+            std::make_unique<CheckpointWriter>(m_frame, m_film.window(), m_options.before_write);
 }
 
 FrameSession::~FrameSession()
@@ -477,12 +478,6 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
     CheckpointHeader base = make_header(reason, format::kStateCheckpoint);
     const uint64_t generation = base.generation;
     const int min_samples = int(m_film.min_weight());
-    if (m_options.before_write) {
-        if (Status s = m_options.before_write(); !s) {
-            after_commit(s, generation, reason, min_samples, 0.0);
-            return s;
-        }
-    }
     std::vector<float> snapshot = m_film.data();  // all that the render threads pay for (B4)
 
     Status status;
@@ -584,10 +579,6 @@ Status FrameSession::write_final()
 {
     if (m_writer)
         m_writer->wait_idle();
-    if (m_options.before_write) {
-        if (Status s = m_options.before_write(); !s)
-            return s;
-    }
     if (m_options.checkpoint.asfinal && m_can_checkpoint) {
         // S14: the final image is just another checkpoint, marked asfinal.
         CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);
@@ -611,7 +602,7 @@ Status FrameSession::write_final()
         set_provenance_attributes(images[i].spec, provenance);
         writes.push_back(images[i].write());
     }
-    Status s = write_images_atomically(writes);
+    Status s = write_images_atomically(writes, m_options.before_write);
     if (s && m_run_command) {
         CommandContext ctx{uint64_t(m_film.min_weight()), frame_elapsed(), format::kReasonFinished};
         ctx.timeout_seconds = m_options.checkpoint.command_timeout;

@@ -99,9 +99,12 @@ struct RenderOptions {
     /// With recover: render frames again even when their finals match the scene.
     bool rerender = false;
     std::string renderer_id = "ckrender";  ///< Version, Embree and ISA, for ck:renderer.
-    /// Runs on the render loop's thread before each checkpoint and final write;
-    /// a failure is that write's failure. ckrender renews its output locks here
-    /// (OutputLock::renew), in case the output directory vanished and came back.
+    /// Runs in each checkpoint and final write once its .part files are written
+    /// and before the first rename (on the writer thread for background
+    /// checkpoints; writes never overlap); a failure is that write's failure.
+    /// ckrender renews its output locks here (OutputLock::renew): the output
+    /// directory may have vanished and come back, and a set that becomes
+    /// visible in a directory must be covered by a lock in that directory.
     std::function<Status()> before_write;
 };
 

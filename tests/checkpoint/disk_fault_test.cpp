@@ -596,6 +596,54 @@ TEST_F(DiskFault, VanishedDirectoryWarnsWithItsPathAndCommitsOnceItIsBack)
                          kNothingLeft);
 }
 
+// Waits until every thread of the child is stopped (a `stop` fault); false
+// when it exits first or the time runs out.
+bool wait_until_stopped(ChildProcess& child)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kTimeout);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (all_threads_stopped(child.pid()))
+            return true;
+        if (!child.running())
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+// The directory comes back at the worst moment: after the writer last renewed
+// its lock and before it creates the next set's .part files. Before, ckrender
+// renewed its output locks before each write, so that set committed in the new
+// directory with no lock there, and a second ckrender on the same outputs
+// rendered over it (found by a clean-clone CI run of the test above, as a
+// flake). Now the lock is renewed between the .part files and the renames.
+TEST_F(DiskFault, ADirectoryThatComesBackDuringAWriteIsLockedBeforeTheSetAppears)
+{
+    // part.open hit 3: the second set's first .part (two displays per set);
+    // commit.dirsync hit 2: that set renamed into place, not yet fsynced.
+    child = std::make_unique<ChildProcess>(
+        args(false), dir.path().string(),
+        std::vector<std::string>{"CKRENDER_FAULT_INJECT=part.open@3:stop,commit.dirsync@2:stop"});
+    ASSERT_TRUE(wait_until_stopped(*child)) << child->peek_err();
+    ASSERT_EQ(committed_generation(out), 1u);
+    fs::remove_all(out);
+    fs::create_directory(out);
+    resume(*child);
+    ASSERT_TRUE(wait_until_stopped(*child)) << child->peek_err();
+    ASSERT_EQ(generation_on_disk(out), 2u) << "the second set is in the new directory\n" << child->peek_err();
+    auto second = run_process(args(false), dir.path().string(), kTimeout);
+    EXPECT_EQ(second.exit_code, 5) << second.err;
+    EXPECT_NE(second.err.find("out/a.exr is being rendered by another ckrender process"),
+              std::string::npos)
+        << second.err;
+    resume(*child);
+    auto r = child->wait(kTimeout);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(parse(r.err).failed.size(), 0u) << r.err;
+    EXPECT_EQ(pixels_of(out / "a.exr"), reference().a);
+    EXPECT_EQ(pixels_of(out / "b.exr"), reference().b);
+}
+
 TEST_F(DiskFault, VanishedDirectoryThatNeverComesBackExitsThreeNamingThePath)
 {
     start();

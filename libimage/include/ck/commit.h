@@ -12,6 +12,7 @@
 
 #include <OpenImageIO/imageio.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,11 @@ Status commit_parts(const std::vector<std::string>& finals);
 
 /// Writes every image to its part file, and only when all succeeded renames them
 /// into place and fsyncs the directories. On failure every part file is removed
-/// and the previous final files are untouched.
-Status write_images_atomically(const std::vector<ImageWrite>& images);
+/// and the previous final files are untouched. `before_rename`, when given, runs
+/// once every part is written and before the first rename; its failure fails the
+/// write the same way (ckrender renews its output locks there, so that a set that
+/// becomes visible in a directory is always covered by a lock in that directory).
+Status write_images_atomically(const std::vector<ImageWrite>& images,
+                               const std::function<Status()>& before_rename = {});
 
 }  // namespace ck

@@ -4,12 +4,14 @@
 // Fault injection for the reliability tests (docs/reliability.md). Off unless
 // the environment variable CKRENDER_FAULT_INJECT is set, as
 //
-//   POINT@N[+]:ACTION
+//   POINT@N[+]:ACTION[,POINT@N[+]:ACTION...]
 //
 // POINT is a named step of the commit protocol (below), N the 1-based hit of
 // that point at which to act ("+" = that hit and every later one), ACTION is
-// `kill` (SIGKILL the process: a crash at exactly that step), `eio` or
-// `enospc` (the step fails with that errno). Points:
+// `kill` (SIGKILL the process: a crash at exactly that step), `stop` (SIGSTOP
+// the process there; it goes on from that step at SIGCONT, so a test can change
+// the disk at exactly that moment), `eio` or `enospc` (the step fails with that
+// errno). Each rule counts its own hits. Points:
 //   part.open     before a .part file is created
 //   part.write    after the image is encoded, before fflush (a failed write)
 //   part.fsync    before the .part is fsynced
@@ -20,9 +22,10 @@
 
 namespace ck::fault {
 
-enum class Action { None, Kill, Eio, Enospc };
+enum class Action { None, Kill, Stop, Eio, Enospc };
 
-/// Counts a hit of `point` and returns what to do now. Kill never returns.
+/// Counts a hit of `point` and returns what to do now. Kill never returns;
+/// Stop returns Action::None once the process is continued.
 /// Returns Action::None when injection is off (one getenv, then a branch).
 Action hit(const char* point);
 
