@@ -407,7 +407,7 @@ int run(const Options& options, JsonLines& json)
         }
         if (options.no_exitat)
             config->exitat.reset();  // --no-exitat: the command line wins (S13)
-        if (ck::Status s = ck::render::check_display_names(frame); !s) {
+        if (ck::Status s = ck::scene::check_display_names(frame); !s) {
             print_line("ckrender: error: " + s.message());
             return exit_code(ExitCode::BadScene);
         }
@@ -447,7 +447,7 @@ int run(const Options& options, JsonLines& json)
     std::set<std::string> locked;
     for (const ck::scene::Frame* frame : frames)
         for (const ck::scene::Display& d : frame->displays)
-            if (locked.insert(ck::render::output_identity(d.name)).second)
+            if (locked.insert(ck::scene::output_identity(d.name)).second)
                 outputs.push_back(d.name);
     auto lock = ck::OutputLock::acquire(outputs);
     if (!lock) {

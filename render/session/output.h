@@ -5,6 +5,7 @@
 #pragma once
 
 #include "film/film.h"
+#include "scene/display_names.h"
 #include "scene/scene.h"
 
 #include <ck/commit.h>
@@ -38,16 +39,6 @@ OIIO::ImageSpec display_spec(const scene::Frame& frame, const scene::Display& di
 
 /// Final images (S4: no ~w, no checkpoint state) for every display of the frame.
 std::vector<OutputImage> final_images(const scene::Frame& frame, const Film& film);
-
-/// The file a display writes, as one path for every spelling of it
-/// (absolute, `.`, `..` and symbolic links of existing directories resolved).
-std::string output_identity(const std::string& display_name);
-
-/// Each display of a frame writes a file of its own: no two displays name the
-/// same file, none names another's temporary `.part` file, and none names an
-/// existing directory. Returns ErrorCode::InvalidArgument (a scene error)
-/// naming both RIB lines.
-Status check_display_names(const scene::Frame& frame);
 
 /// A file the render reads, and what it is to the user ("the scene file").
 struct InputFile {

@@ -395,6 +395,17 @@ protected:
         }
     }
 
+    // A second ckrender on the same outputs, while the first holds them, is
+    // refused (exit 5) and says why.
+    void expect_second_render_refused() const
+    {
+        auto second = run_process(args(false), dir.path().string(), kTimeout);
+        EXPECT_EQ(second.exit_code, 5) << second.err;
+        EXPECT_NE(second.err.find("out/a.exr is being rendered by another ckrender process"),
+                  std::string::npos)
+            << second.err;
+    }
+
     // Expectations for a render that was repaired and finished.
     void expect_repaired_and_finished(const ck::test::ProcessResult& r, uint64_t good_generation)
     {
@@ -584,11 +595,7 @@ TEST_F(DiskFault, VanishedDirectoryWarnsWithItsPathAndCommitsOnceItIsBack)
         return last_committed(err) > good + failed;
     })) << "no checkpoint committed in the new directory\n" << child->peek_err();
     ASSERT_TRUE(pause_between_commits(*child, out)) << child->peek_err();
-    auto second = run_process(args(false), dir.path().string(), kTimeout);
-    EXPECT_EQ(second.exit_code, 5) << second.err;
-    EXPECT_NE(second.err.find("out/a.exr is being rendered by another ckrender process"),
-              std::string::npos)
-        << second.err;
+    expect_second_render_refused();
     resume(*child);
     auto r = child->wait(kTimeout);
     expect_repaired_and_finished(r, good);
@@ -630,12 +637,9 @@ TEST_F(DiskFault, ADirectoryThatComesBackDuringAWriteIsLockedBeforeTheSetAppears
     fs::create_directory(out);
     resume(*child);
     ASSERT_TRUE(wait_until_stopped(*child)) << child->peek_err();
-    ASSERT_EQ(generation_on_disk(out), 2u) << "the second set is in the new directory\n" << child->peek_err();
-    auto second = run_process(args(false), dir.path().string(), kTimeout);
-    EXPECT_EQ(second.exit_code, 5) << second.err;
-    EXPECT_NE(second.err.find("out/a.exr is being rendered by another ckrender process"),
-              std::string::npos)
-        << second.err;
+    ASSERT_EQ(generation_on_disk(out), 2u)
+        << "the second set is in the new directory\n" << child->peek_err();
+    expect_second_render_refused();
     resume(*child);
     auto r = child->wait(kTimeout);
     ASSERT_EQ(r.exit_code, 0) << r.err;

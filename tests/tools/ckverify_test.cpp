@@ -529,6 +529,25 @@ TEST(CkverifyAgreesWithCkrender, ADirectoryInPlaceOfTheCheckpointRefusesTheScene
     EXPECT_TRUE(fs::is_directory(dir.file("out.exr")));
 }
 
+// The same shared rule for two displays that write one file, spelled two ways:
+// ckverify predicts ckrender's refusal word for word, and nothing is written.
+TEST(CkverifyAgreesWithCkrender, TwoDisplaysOnOneFileRefuseTheScene)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"out.exr", "./out.exr"}, 4));
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.exit_code, 1);
+    const std::string refusal =
+        "s.rib:3:1: Display \"./out.exr\" writes the same file as the Display at s.rib:2:1";
+    EXPECT_NE(v.text.find("s.rib: ckrender would refuse the scene and change nothing: " + refusal),
+              std::string::npos)
+        << v.text;
+    auto r = render(dir, {"-recover", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("ckrender: error: " + refusal), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("out.exr")));
+}
+
 // An unreadable checkpoint (here a FIFO) stops ckrender with an I/O error and
 // changes nothing; ckverify's last line says so instead of "would start from
 // scratch".

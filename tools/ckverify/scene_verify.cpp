@@ -4,6 +4,7 @@
 
 #include "scene/fingerprint.h"
 #include "scene/parser.h"
+#include "scene/display_names.h"
 #include "scene/recovery_expectation.h"
 
 #include <ck/output_lock.h>
@@ -13,7 +14,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 namespace ck::verify {
 
@@ -234,19 +234,16 @@ void verify_scene(const std::string& scene_path, int only_frame, int verbose,
         return;
     }
 
-    // 1b. ckrender's preflight refuses a display that is a directory before
-    // it looks at any checkpoint (a scene error, exit 1): say the same, not
-    // "damaged" or "cannot read" (issue 10, item 9: one rule, one word).
+    // 1b. ckrender's preflight refuses bad display names (a directory, two
+    // displays on one file, a name too long for its .part) before it looks at
+    // any checkpoint (a scene error, exit 1): the same rules, the same words
+    // (issue 10, item 9).
     std::vector<std::string> refusals;
     for (const scene::Frame& frame : parsed.scene.frames) {
         if (only_frame >= 0 && frame.number != only_frame)
             continue;
-        for (const scene::Display& d : frame.displays) {
-            std::error_code ec;
-            if (std::filesystem::is_directory(d.name, ec))
-                refusals.push_back(d.loc.str() + ": Display \"" + d.name +
-                                   "\" is a directory, not an image file");
-        }
+        if (Status s = scene::check_display_names(frame); !s)
+            refusals.push_back(s.message());
     }
     if (!refusals.empty()) {
         for (const std::string& r : refusals)
