@@ -22,3 +22,7 @@ find_package(zstd CONFIG REQUIRED)
 # JSON: the tools' and ckrender's --json output, and ck:history (docs/json.md).
 find_package(nlohmann_json 3.10 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+# xxHash's streaming API: fingerprints hash light maps and archives of any size
+# in fixed memory, with the digest OIIO's one-shot XXH64 gives (issue 10, item 6).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(xxhash REQUIRED IMPORTED_TARGET libxxhash)

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libopenimageio-dev openimageio-tools libopenexr-dev openexr libimath-dev
-  libembree-dev libtbb-dev libcli11-dev libzstd-dev zlib1g-dev
+  libembree-dev libtbb-dev libcli11-dev libzstd-dev zlib1g-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev python3 python3-jsonschema
 )

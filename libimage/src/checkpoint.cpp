@@ -16,10 +16,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <limits>
 #include <new>
 #include <numeric>
 #include <string_view>
@@ -331,20 +333,90 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
         std::vector<int> index;
         for (const std::string& name : channel_names) {
             int i = spec.channelindex(name);
-            if (i < 0)
-                return fail(ErrorCode::Corrupt, "channel \"" + name + "\" missing");
+            if (i < 0) {
+                // A sound checkpoint (its hashes matched) of other channels:
+                // the display's mode changed (rgb to rgba), not damage.
+                auto join = [](const std::vector<std::string>& names) {
+                    std::string text;
+                    for (const std::string& n : names)
+                        text += (text.empty() ? "" : ",") + n;
+                    return text;
+                };
+                return fail(ErrorCode::Unsupported,
+                            "channel set changed: the checkpoint has " +
+                                join(std::vector<std::string>(spec.channelnames.begin(),
+                                                              spec.channelnames.end())) +
+                                ", the display now asks for " + join(channel_names));
+            }
             index.push_back(i);
         }
         image.pixels.resize(npixels * index.size());
         for (size_t p = 0; p < npixels; ++p)
             for (size_t c = 0; c < index.size(); ++c)
                 image.pixels[p * index.size() + c] = all[p * size_t(nch) + size_t(index[c])];
+        // ~w is what resume trusts most: a forged value (-1e30, NaN, more than
+        // the target) must be damage here, not a loop that never ends later.
+        if (const int wi = spec.channelindex(format::kWeightChannel); wi >= 0) {
+            const auto problems = weight_problems(all.data() + wi, npixels, size_t(nch),
+                                                  image.header, spec.width, spec.x, spec.y);
+            if (!problems.empty())
+                return fail(ErrorCode::Corrupt, "damaged checkpoint: " + problems.front());
+        }
         return image;
     } catch (const std::bad_alloc&) {
         return fail(ErrorCode::Corrupt, "too large to read (out of memory)");
     } catch (const std::exception& e) {
         return fail(ErrorCode::Corrupt, e.what());
     }
+}
+
+std::string exact_number(double v)
+{
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15)
+        return std::to_string(int64_t(v));
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return text;
+}
+
+std::vector<std::string> weight_problems(const float* weights, size_t count, size_t stride,
+                                         const CheckpointHeader& header, int width, int x0,
+                                         int y0)
+{
+    std::vector<std::string> problems;
+    const double target = double(header.target_samples);
+    size_t bad = 0, first_bad = 0;
+    double sum = 0.0;
+    double lo = std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < count; ++i) {
+        const double w = double(weights[i * stride]);
+        const bool ok = std::isfinite(w) && w == std::floor(w) && w >= 0.0 && w <= target;
+        if (!ok && bad++ == 0)
+            first_bad = i;
+        if (std::isfinite(w)) {
+            sum += w;
+            lo = std::min(lo, w);
+        }
+    }
+    if (bad > 0) {
+        const double w = double(weights[first_bad * stride]);
+        const int px = width > 0 ? x0 + int(first_bad % size_t(width)) : x0;
+        const int py = width > 0 ? y0 + int(first_bad / size_t(width)) : y0;
+        problems.push_back(std::string(format::kWeightChannel) + " at pixel (" +
+                           std::to_string(px) + ", " + std::to_string(py) + ") is " +
+                           exact_number(w) + ", not a whole sample count in [0, " +
+                           std::to_string(header.target_samples) + "]" +
+                           (bad > 1 ? " (" + std::to_string(bad) + " such pixels)" : ""));
+    }
+    if (sum != double(header.samples_done))
+        problems.push_back("sum of " + std::string(format::kWeightChannel) + " (" +
+                           exact_number(sum) + ") does not match " + format::kKeySamplesDone +
+                           " (" + std::to_string(header.samples_done) + ")");
+    if (std::isfinite(lo) && lo != double(header.min_samples))
+        problems.push_back("smallest " + std::string(format::kWeightChannel) + " (" +
+                           exact_number(lo) + ") does not match " + format::kKeyMinSamples +
+                           " (" + std::to_string(header.min_samples) + ")");
+    return problems;
 }
 
 }  // namespace ck

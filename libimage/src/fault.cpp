@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ std::vector<std::unique_ptr<Rule>> parse(const char* text)
             r->action = Action::Eio;
         else if (action == "enospc")
             r->action = Action::Enospc;
+        else if (action == "enomem")
+            r->action = Action::Enomem;
         if (r->nth > 0 && r->action != Action::None && !r->point.empty())
             rules.push_back(std::move(r));
     }
@@ -87,6 +90,8 @@ Action hit(const char* point)
             continue;
         if (r->action == Action::Kill)
             ::kill(::getpid(), SIGKILL);
+        if (r->action == Action::Enomem)
+            throw std::bad_alloc();
         if (r->action == Action::Stop)
             std::raise(SIGSTOP);  // to this thread, so it stops before its next step; SIGCONT goes on
         else

@@ -53,6 +53,20 @@ std::string changed_text(const std::string& stored, const std::string& current)
     return what.empty() ? "unknown" : what;
 }
 
+// Which display rule a file breaks: the same displays in another order (two
+// display lines swapped) or another set of displays.
+std::string display_change_text(const std::string& name, size_t index, size_t count,
+                                int was_index, int was_count, const std::string& was_name)
+{
+    if (was_count == int(count) && was_name == name && was_index != int(index))
+        return "display order changed: " + name + " was display " + std::to_string(was_index) +
+               " of " + std::to_string(was_count) + ", the scene now makes it display " +
+               std::to_string(index);
+    return "display set changed: " + name + " was display " + std::to_string(was_index) +
+           " of " + std::to_string(was_count) + " (\"" + was_name + "\"), the scene now has " +
+           std::to_string(count) + (count == 1 ? " display" : " displays");
+}
+
 // Every display is a final: Finished when each one's provenance says it was
 // rendered, complete, from this scene, as this display set, with at least the
 // target samples; FinalOutdated with the first reason otherwise.
@@ -86,9 +100,8 @@ RecoveryCheck judge_finals(const ExpectedFrame& e, const std::vector<DisplayFile
             return outdated(name + " is a final of frame " + std::to_string(p.frame));
         if (p.display_count != int(e.displays.size()) || p.display_index != int(i) ||
             p.display_name != name)
-            return outdated("display set changed: " + name + " was display " +
-                            std::to_string(p.display_index) + " of " +
-                            std::to_string(p.display_count) + " (\"" + p.display_name + "\")");
+            return outdated(display_change_text(name, i, e.displays.size(), p.display_index,
+                                                p.display_count, p.display_name));
         if (spec.x != e.x || spec.y != e.y || spec.width != e.width ||
             spec.height != e.height || spec.full_width != e.full_width ||
             spec.full_height != e.full_height)
@@ -231,6 +244,10 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
             } else if (image.status().code() == ErrorCode::Io) {
                 files[i].error = "cannot read " + image.status().message();
                 files[i].error_verdict = RecoveryVerdict::Unreadable;
+            } else if (image.status().code() == ErrorCode::Unsupported) {
+                // Sound, but not this display's checkpoint (other channels).
+                files[i].error = image.status().message();
+                files[i].error_verdict = RecoveryVerdict::DisplaySetChanged;
             } else {
                 files[i].error = "unreadable checkpoint: " + image.status().message();
             }
@@ -368,9 +385,8 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         if (hi.display_count != int(expected.displays.size()) || hi.display_index != int(i) ||
             hi.display_name != name)
             return fail(RecoveryVerdict::DisplaySetChanged,
-                        "display set changed: " + name + " was display " +
-                            std::to_string(hi.display_index) + " of " +
-                            std::to_string(hi.display_count) + " (\"" + hi.display_name + "\")");
+                        display_change_text(name, i, expected.displays.size(), hi.display_index,
+                                            hi.display_count, hi.display_name));
         if (spec.x != expected.x || spec.y != expected.y || spec.width != expected.width ||
             spec.height != expected.height || spec.full_width != expected.full_width ||
             spec.full_height != expected.full_height ||

@@ -3,12 +3,17 @@
 #include "scene/fingerprint.h"
 
 #include <OpenImageIO/hash.h>
+#include <xxhash.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <type_traits>
 
 namespace ck::scene {
@@ -81,7 +86,9 @@ void hash_shape(Hasher& h, const Shape& s)
         h.pod(uint64_t(0));
     }
     h.matrix(s.object_to_world);
-    h.pod(s.material);
+    // s.material is hashed with the materials: materials are interned by
+    // value, so one colour edit renumbers other shapes' materials and must not
+    // read as a geometry change.
     h.pod(s.emitter);
     h.pod(s.reverse_orientation);
     h.pod(s.visibility.camera);
@@ -96,15 +103,36 @@ std::string hex64(uint64_t v)
     return buf;
 }
 
+// XXH64 of the file's bytes (seed 0), read in fixed-size blocks: a 3 GB light
+// map was read into memory twice here. A file that cannot be read hashes as
+// "missing"; the renderer reports the real error when it loads the file.
 uint64_t file_content_hash(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return OIIO::xxhash::XXH64("missing", 7, 0);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string bytes = ss.str();
-    return OIIO::xxhash::XXH64(bytes.data(), bytes.size(), 0);
+    const uint64_t missing = XXH64("missing", 7, 0);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return missing;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);  // a FIFO or device would never end: not content
+        return missing;
+    }
+    std::unique_ptr<XXH64_state_t, decltype(&XXH64_freeState)> state(XXH64_createState(),
+                                                                     &XXH64_freeState);
+    std::vector<char> block(size_t(1) << 20);
+    bool ok = state && XXH64_reset(state.get(), 0) == XXH_OK;
+    while (ok) {
+        const ssize_t n = ::read(fd, block.data(), block.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        ok = XXH64_update(state.get(), block.data(), size_t(n)) == XXH_OK;
+    }
+    ::close(fd);
+    return ok ? XXH64_digest(state.get()) : missing;
 }
 
 }  // namespace
@@ -153,14 +181,13 @@ Fingerprint fingerprint_frame(const Frame& frame)
     image.str(frame.image.filter.name);
     image.pod(frame.image.filter.xwidth);
     image.pod(frame.image.filter.ywidth);
-    image.pod(frame.image.exposure_gain);
-    image.pod(frame.image.exposure_gamma);
+    // Exposure is stored but not applied (docs/scene-format.md): not hashed.
     fp.parts.emplace_back("image", image.digest());
 
     // maxsamples, minsamples and the mode are left out on purpose (see header).
     Hasher sampling;
     sampling.pod(frame.sampling.seed);
-    sampling.pod(frame.sampling.pixel_variance);
+    // PixelVariance changes no pixel until adaptive sampling exists: not hashed.
     fp.parts.emplace_back("sampling", sampling.digest());
 
     Hasher integrator;
@@ -202,6 +229,12 @@ Fingerprint fingerprint_frame(const Frame& frame)
         materials.color(m.opacity);
         materials.pod(m.two_sided);
     }
+    // Which material each surface has, in the order the geometry lists them.
+    for (const Shape& s : frame.world.shapes)
+        materials.pod(s.material);
+    for (const Prototype& p : frame.world.prototypes)
+        for (const Shape& s : p.shapes)
+            materials.pod(s.material);
     fp.parts.emplace_back("materials", materials.digest());
 
     // Light maps are hashed by content (assets), not by path, so a scene copied

@@ -6,8 +6,9 @@
 // covers the camera, resolution, crop and filter, seed, path depth, geometry,
 // materials, lights and the contents of referenced files (light maps). It
 // leaves out what does not change pixels: checkpoint options, maxsamples,
-// thread count, display names and formats, and incremental vs bucket mode
-// (both give the same bits, docs/determinism.md).
+// thread count, display names and formats, incremental vs bucket mode
+// (both give the same bits, docs/determinism.md), and the settings that are
+// stored but not applied yet (Exposure, PixelVariance).
 #pragma once
 
 #include "scene/scene.h"

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <new>
 #include <optional>
 
 namespace ck::render {
@@ -262,7 +263,14 @@ void CheckpointWriter::run()
             m_running = true;
         }
         const auto start = std::chrono::steady_clock::now();
-        Status status = write_now(job->film_data, job->base);
+        Status status;
+        try {
+            status = write_now(job->film_data, job->base);
+        } catch (const std::bad_alloc&) {
+            // On this thread an exception would end the process: report it as
+            // the write error it is (issue 10, item 6).
+            status = Status{ErrorCode::Io, "out of memory while writing the checkpoint"};
+        }
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (job->on_done)

@@ -8,6 +8,7 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
+#include <ck/fault.h>
 #include <ck/provenance.h>
 
 #include <tbb/blocked_range.h>
@@ -278,10 +279,20 @@ void FrameSession::render_tile_bucket(const PixelWindow& tile)
             float w = m_film.weight(x, y);
             if (w >= float(m_target))
                 continue;
-            for (; w < float(m_target); w = m_film.weight(x, y)) {
+            // Within a pixel too: a huge maxsamples must not outlast a stop (B5).
+            // A pixel left part-sampled continues from its weight, which is the
+            // index of its next sample, so the bits stay the same (B1).
+            bool stopped = false;
+            for (uint32_t n = 0; w < float(m_target); w = m_film.weight(x, y), ++n) {
+                if ((n & 63u) == 63u && interrupt_pending()) {
+                    stopped = true;
+                    break;
+                }
                 m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
                 ++added;
             }
+            if (stopped)
+                break;
             ++finished;
         }
     tile_done(added, finished);
@@ -370,6 +381,7 @@ FrameSession::LoopEnd FrameSession::render_loop()
                                   for (size_t i = r.begin(); i != r.end(); ++i) {
                                       if (interrupt_pending())
                                           break;
+                                      (void)fault::hit("render.tile");
                                       body(tiles[i]);
                                       done.fetch_add(1, std::memory_order_relaxed);
                                   }

@@ -29,6 +29,7 @@
 #include <iostream>
 #include <iterator>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -148,6 +149,19 @@ private:
 int exit_code(ExitCode code)
 {
     return static_cast<int>(code);
+}
+
+// What bounded the allocation that failed, for the out-of-memory message.
+std::string memory_limit_text()
+{
+    std::string what;
+    const uint64_t left = ck::render::available_memory_bytes(what);
+    if (what.empty())
+        return "no memory figures available";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.1f GiB left by %s", double(left) / double(1ull << 30),
+                  what.c_str());
+    return buf;
 }
 
 using Json = nlohmann::ordered_json;
@@ -419,6 +433,10 @@ int run(const Options& options, JsonLines& json)
             print_line("ckrender: error: " + s.message());
             return exit_code(ExitCode::Io);
         }
+        if (ck::Status s = ck::render::check_memory(frame); !s) {
+            print_line("ckrender: error: " + s.message());
+            return exit_code(ExitCode::Io);
+        }
         if (config->enabled())
             warn_about_disk_room(frame);
         frames.push_back(&frame);
@@ -668,7 +686,17 @@ int main(int argc, char** argv)
     }
     JsonLines json(options.json, options.progress, options.scene);
     const auto start = ck::render::Clock::now();
-    const int code = run(options, json);
+    int code = exit_code(ExitCode::Io);
+    try {
+        code = run(options, json);
+    } catch (const std::bad_alloc&) {
+        // Anywhere (parse, build, render, write): one message, the resource
+        // class's exit code, never an abort. Committed checkpoints stay as
+        // they were; the write in flight, if any, left only its .part files.
+        print_line("ckrender: error: out of memory (" + memory_limit_text() +
+                   "); committed checkpoints are intact, resume with -recover 1 on a "
+                   "machine with more memory");
+    }
     json.summary(code, seconds_since(start));
     return code;
 }

@@ -4,10 +4,19 @@
 
 #include <ck/checkpoint_format.h>
 
+#include "film/film.h"
+
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +121,95 @@ Status check_outputs_writable(const scene::Frame& frame)
                                        " is not writable: " + std::strerror(errno)};
     }
     return {};
+}
+
+namespace {
+
+// "Key:   1234 kB" lines of a /proc file, in bytes; nullopt when absent.
+std::optional<uint64_t> proc_kib_field(const char* file, const std::string& key)
+{
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() ||
+            line[key.size()] != ':')
+            continue;
+        std::istringstream fields(line.substr(key.size() + 1));
+        uint64_t kib = 0;
+        if (fields >> kib)
+            return kib * 1024;
+    }
+    return std::nullopt;
+}
+
+std::string gib_text(uint64_t bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f GiB", double(bytes) / double(1ull << 30));
+    return buf;
+}
+
+}  // namespace
+
+uint64_t frame_pixel_bytes(const scene::Frame& frame)
+{
+    const PixelWindow window = crop_pixel_window(frame.image);
+    const uint64_t npixels = uint64_t(std::max(window.width(), 0)) *
+                             uint64_t(std::max(window.height(), 0));
+    uint64_t per_pixel = 2 * uint64_t(Film::kValuesPerPixel) * sizeof(float);
+    uint64_t largest = 0;
+    for (const scene::Display& display : frame.displays) {
+        const uint64_t image = uint64_t(display_channel_count(display) + 1) * sizeof(float);
+        per_pixel += image;
+        largest = std::max(largest, image);
+    }
+    per_pixel += largest;
+    if (npixels && per_pixel > std::numeric_limits<uint64_t>::max() / npixels)
+        return std::numeric_limits<uint64_t>::max();
+    return npixels * per_pixel;
+}
+
+uint64_t available_memory_bytes(std::string& what)
+{
+    uint64_t available = 0;
+    what.clear();
+    const auto mem = proc_kib_field("/proc/meminfo", "MemAvailable");
+    if (mem) {
+        available = *mem + proc_kib_field("/proc/meminfo", "SwapFree").value_or(0);
+        what = "MemAvailable + SwapFree";
+    }
+    const uint64_t mapped = proc_kib_field("/proc/self/status", "VmSize").value_or(0);
+    const uint64_t data = proc_kib_field("/proc/self/status", "VmData").value_or(0);
+    auto cap = [&](int resource, uint64_t used, const char* name) {
+        struct rlimit limit {};
+        if (::getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+            return;
+        const uint64_t left = uint64_t(limit.rlim_cur) > used ? uint64_t(limit.rlim_cur) - used : 0;
+        if (what.empty() || left < available) {
+            available = left;
+            what = name;
+        }
+    };
+    cap(RLIMIT_AS, mapped, "ulimit -v");
+    cap(RLIMIT_DATA, data, "ulimit -d");
+    return available;
+}
+
+Status check_memory(const scene::Frame& frame)
+{
+    std::string what;
+    const uint64_t available = available_memory_bytes(what);
+    const uint64_t need = frame_pixel_bytes(frame);
+    if (what.empty() || need <= available)
+        return {};
+    const PixelWindow window = crop_pixel_window(frame.image);
+    return {ErrorCode::Io,
+            "frame " + std::to_string(frame.number) + ": " + std::to_string(window.width()) +
+                "x" + std::to_string(window.height()) + " pixels with " +
+                std::to_string(frame.displays.size()) +
+                (frame.displays.size() == 1 ? " display" : " displays") + " need about " +
+                gib_text(need) + " for the film and its images, and " + gib_text(available) +
+                " is available (" + what + "); nothing was rendered or written"};
 }
 
 }  // namespace ck::render

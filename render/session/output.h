@@ -58,4 +58,22 @@ Status check_inputs_not_outputs(const scene::Frame& frame, const std::vector<Inp
 /// and is writable. Returns ErrorCode::Io naming the display and its RIB line.
 Status check_outputs_writable(const scene::Frame& frame);
 
+/// Bytes a frame's pixels need at the peak of a render (B10, issue 10 item 6):
+/// the film and the checkpoint writer's copy of it (Film::kValuesPerPixel
+/// floats each), every display's image with ~w, and the largest of those once
+/// more for the encoder. An estimate of the pixel data only: geometry and the
+/// acceleration structure come on top.
+uint64_t frame_pixel_bytes(const scene::Frame& frame);
+
+/// What this process may still allocate: MemAvailable + SwapFree from
+/// /proc/meminfo, capped by RLIMIT_AS and RLIMIT_DATA less what is mapped now.
+/// `what` names the limit that decided ("MemAvailable + SwapFree", "ulimit -v").
+/// 0 when nothing could be read (then there is no preflight).
+uint64_t available_memory_bytes(std::string& what);
+
+/// B10: refuses a frame whose pixel data alone cannot fit (Format 65536 65536
+/// on a 24 GiB machine) before anything is allocated, with ErrorCode::Io
+/// naming the Format, the need and what is available.
+Status check_memory(const scene::Frame& frame);
+
 }  // namespace ck::render

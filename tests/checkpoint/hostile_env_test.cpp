@@ -17,12 +17,17 @@
 #include "../support/temp_dir.h"
 #include "checkpoint_test_util.h"
 
+#include <ck/checkpoint.h>
+
+#include <OpenImageIO/imageio.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -244,6 +249,149 @@ TEST(HostileEnvironment, FifoOrDeviceAsTheSettingsFileIsAUsageError)
     EXPECT_NE(r.err.find("/dev/zero: cannot read settings: it is a character device, not a file"),
               std::string::npos)
         << r.err;
+}
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Rewrites the checkpoint at `path` with ~w of its first pixel set to `w`, and
+// every hash recomputed, as a forger would: only the ~w rule can catch it.
+void forge_first_weight(const std::string& path, float w)
+{
+    auto in = OIIO::ImageInput::open(path);
+    ASSERT_TRUE(in) << OIIO::geterror();
+    OIIO::ImageSpec spec = in->spec();
+    std::vector<float> pixels(size_t(spec.image_pixels()) * size_t(spec.nchannels));
+    ASSERT_TRUE(in->read_image(0, 0, 0, spec.nchannels, OIIO::TypeFloat, pixels.data()));
+    in->close();
+    const int wi = spec.channelindex("~w");
+    ASSERT_GE(wi, 0);
+    pixels[size_t(wi)] = w;
+    auto header = ck::get_checkpoint_attributes(spec);
+    ASSERT_TRUE(header.is_ok()) << header.status().message();
+    header->state_hash = ck::state_hash(spec, pixels.data());
+    ck::set_checkpoint_attributes(spec, header.value());
+    spec.set_format(OIIO::TypeFloat);
+    const std::string forged = path + ".forged.exr";
+    auto out = OIIO::ImageOutput::create(forged);
+    ASSERT_TRUE(out && out->open(forged, spec));
+    ASSERT_TRUE(out->write_image(OIIO::TypeFloat, pixels.data()));
+    out->close();
+    fs::rename(forged, path);
+}
+
+// Issue 10, item 7: a forged ~w of -1e30 (hashes recomputed to match) hung
+// the resume, which rendered from -1e30 samples up to the target. Every bad
+// ~w is damage, with one verdict from ckverify on the file, ckverify on the
+// scene and ckrender (which, as for any damaged checkpoint, renders the frame
+// again and says why), and nothing hangs.
+TEST(HostileEnvironment, ForgedWeightsAreDamageNotAHang)
+{
+    const std::vector<std::pair<float, std::string>> forgeries = {
+        {-1e30f, "-1.0000000150474662e+30"},
+        {std::numeric_limits<float>::quiet_NaN(), "nan"},
+        {2.5f, "2.5"},
+        {1e9f, "1000000000"},
+    };
+    for (const auto& [w, spelled] : forgeries) {
+        TempDir dir;
+        std::ofstream(dir.file("s.rib"))
+            << scene(16, "Option \"checkpoint\" \"string exitat\" [\"3i\"]\n");
+        auto first = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kTimeout);
+        ASSERT_EQ(first.exit_code, 75) << first.err;
+        forge_first_weight(dir.file("out.exr"), w);
+        const std::string why = "~w at pixel (0, 0) is " + spelled +
+                                ", not a whole sample count in [0, 24]";
+
+        auto file = run_process({CK_VERIFY_PATH, "out.exr"}, dir.path().string(), kHangCap);
+        EXPECT_EQ(file.exit_code, 1) << spelled << "\n" << file.out << file.err;
+        EXPECT_NE((file.out + file.err).find(why), std::string::npos) << file.out << file.err;
+        auto on_scene = run_process({CK_VERIFY_PATH, "s.rib"}, dir.path().string(), kHangCap);
+        EXPECT_EQ(on_scene.exit_code, 1) << spelled << "\n" << on_scene.out << on_scene.err;
+        EXPECT_NE((on_scene.out + on_scene.err).find(why), std::string::npos)
+            << on_scene.out << on_scene.err;
+        EXPECT_NE((on_scene.out + on_scene.err).find("damaged"), std::string::npos)
+            << on_scene.out << on_scene.err;
+
+        // The exit-at of 3 increments would stop a fresh render again: a render
+        // that honours it exits 75 with 3 samples per pixel, not a hang.
+        auto r = run_process({kRenderer, "-t", "2", "-recover", "1", "s.rib"},
+                             dir.path().string(), kHangCap);
+        EXPECT_EQ(r.exit_code, 75) << spelled << ": 137 is a hang\n" << r.err;
+        EXPECT_NE(r.err.find("starting from scratch"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+        auto after = run_process({CK_VERIFY_PATH, "out.exr"}, dir.path().string(), kHangCap);
+        EXPECT_EQ(after.exit_code, 0) << spelled << "\n" << after.out << after.err;
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 10, item 6: Format 65536 65536 ended in an uncaught std::bad_alloc
+// (abort, exit 134) after the scene loaded. The film's size is checked
+// against the memory there is before anything is allocated (B10).
+TEST(HostileEnvironment, AFilmTooBigForMemoryIsRefusedBeforeRendering)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << scene(65536);
+    auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kHangCap);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("65536x65536 pixels with 1 display need about 320.0 GiB"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("is available"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "out.exr"));
+    EXPECT_FALSE(fs::exists(dir.path() / "out.exr.part"));
+
+    // The same under `ulimit -v`: 1 GiB of address space cannot hold the
+    // 4096x4096 film and its images (about 1.2 GiB), and the message names
+    // the limit that decided.
+    TempDir capped;
+    std::ofstream(capped.file("s.rib")) << scene(4096);
+    auto v = shell(capped, "ulimit -v 1048576; exec \"$0\" -t 2 s.rib");
+    EXPECT_EQ(v.exit_code, 3) << v.err;
+    EXPECT_NE(v.err.find("is available (ulimit -v)"), std::string::npos) << v.err;
+    EXPECT_FALSE(fs::exists(capped.path() / "out.exr"));
+}
+
+// A failed allocation anywhere else is one clear error with exit 3, never an
+// abort, and the committed checkpoint stays as it was. Injected where the
+// render threads work and where the checkpoint writer's thread encodes.
+TEST(HostileEnvironment, OutOfMemoryIsAMessageNotACrash)
+{
+    TempDir dir;
+    std::ofstream(dir.file("s.rib"))
+        << scene(32, "Option \"checkpoint\" \"string exitat\" [\"3i\"]\n");
+    ASSERT_EQ(run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kTimeout)
+                  .exit_code,
+              75);
+    const std::string committed = read_file(dir.file("out.exr"));
+    auto r = run_process({kRenderer, "-t", "2", "-recover", "1", "--no-exitat", "s.rib"},
+                         dir.path().string(), kHangCap,
+                         {"CKRENDER_FAULT_INJECT=render.tile@5:enomem"});
+    EXPECT_EQ(r.exit_code, 3) << "134 is an abort\n" << r.err;
+    EXPECT_NE(r.err.find("ckrender: error: out of memory ("), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("committed checkpoints are intact"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(dir.file("out.exr")), committed) << "the checkpoint was changed";
+
+    // On the writer's thread an exception used to end the process: now the
+    // checkpoint fails like a full disk and the render finishes.
+    TempDir writer;
+    std::ofstream(writer.file("s.rib")) << scene(32);
+    auto w = run_process({kRenderer, "-t", "2", "-checkpoint", "1i", "s.rib"},
+                         writer.path().string(), kTimeout,
+                         {"CKRENDER_FAULT_INJECT=part.write@1:enomem"});
+    EXPECT_EQ(w.exit_code, 0) << "134 is an abort\n" << w.err;
+    EXPECT_NE(w.err.find("out of memory while writing the checkpoint"), std::string::npos)
+        << w.err;
+    EXPECT_EQ(image_pixels(writer.file("out.exr")).size(), size_t(32 * 32 * 4));
 }
 
 }  // namespace

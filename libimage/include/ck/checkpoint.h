@@ -72,6 +72,22 @@ bool has_checkpoint_state(const OIIO::ImageSpec& spec);
 /// `pixels` are interleaved in spec.channelnames order.
 uint64_t state_hash(const OIIO::ImageSpec& spec, const float* pixels);
 
+/// What is wrong with a ~w plane, given the header it came with; empty when
+/// nothing is. Every value must be a whole, finite sample count within
+/// [0, ck:targetSamples], their sum ck:samplesDone and their smallest
+/// ck:minSamples. `weights` holds `count` values `stride` floats apart, row by
+/// row over a data window `width` pixels wide starting at (`x0`, `y0`), so a
+/// bad value is named by its pixel. read_checkpoint() refuses a file with any
+/// problem (a forged ~w of -1e30 once hung the resume) and ckverify reports the
+/// same problems, so ckrender, ckverify on the file and on the scene agree.
+std::vector<std::string> weight_problems(const float* weights, size_t count, size_t stride,
+                                         const CheckpointHeader& header, int width, int x0,
+                                         int y0);
+
+/// `v` with every digit it needs: 108 as "108", 108.5 as "108.5", -1e30 as
+/// "-1.0000000150474662e+30", so two numbers that differ never print the same.
+std::string exact_number(double v);
+
 /// A checkpoint image read in full: channels in `channel_names` order (the
 /// order asked for), float32, interleaved over the data window.
 struct CheckpointImage {

@@ -114,6 +114,13 @@ Written write_checkpoint(const std::string& path)
     for (size_t i = 0; i < w.pixels.size(); ++i)
         w.pixels[i] = (i % 5 == 0) ? float(i % 7) : std::cos(float(i)) * 3.25f;
     ck::CheckpointHeader h = sample_header();
+    // ~w (channel 0) consistent with the header: read_checkpoint checks it.
+    h.samples_done = 0;
+    h.min_samples = 6;
+    for (size_t p = 0; p < 54; ++p) {
+        h.samples_done += uint64_t(w.pixels[p * 5]);
+        h.min_samples = std::min(h.min_samples, int(w.pixels[p * 5]));
+    }
     h.state_hash = ck::state_hash(w.spec, w.pixels.data());
     ck::set_checkpoint_attributes(w.spec, h);
     EXPECT_TRUE(ck::write_images_atomically({{path, format::kOpenExrFormat, w.spec, w.pixels.data()}})
