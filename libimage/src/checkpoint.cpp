@@ -334,8 +334,17 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
         for (const std::string& name : channel_names) {
             int i = spec.channelindex(name);
             if (i < 0) {
-                // A sound checkpoint (its hashes matched) of other channels:
-                // the display's mode changed (rgb to rgba), not damage.
+                // A sound checkpoint (its hashes matched) of a channel set
+                // ckrender writes, but another one: the display's mode changed
+                // (rgb to rgba), not damage. Any other name is damage (a bit
+                // flip in a channel name passes the hashes).
+                const bool ours = std::all_of(
+                    spec.channelnames.begin(), spec.channelnames.end(), [](const std::string& c) {
+                        return c == "R" || c == "G" || c == "B" || c == "A" ||
+                               c == format::kWeightChannel;
+                    });
+                if (!ours)
+                    return fail(ErrorCode::Corrupt, "channel \"" + name + "\" missing");
                 auto join = [](const std::vector<std::string>& names) {
                     std::string text;
                     for (const std::string& n : names)
@@ -343,10 +352,11 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
                     return text;
                 };
                 return fail(ErrorCode::Unsupported,
-                            "channel set changed: the checkpoint has " +
+                            "channel set changed: \"" + name +
+                                "\" is not in the checkpoint (it has " +
                                 join(std::vector<std::string>(spec.channelnames.begin(),
                                                               spec.channelnames.end())) +
-                                ", the display now asks for " + join(channel_names));
+                                "; the display now asks for " + join(channel_names) + ")");
             }
             index.push_back(i);
         }

@@ -7,6 +7,7 @@
 #include <ck/safe_read.h>
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -259,8 +260,19 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         }
     }
     for (size_t i = 0; i < files.size(); ++i)
-        if (!files[i].exists && !files[i].part)
+        if (!files[i].exists && !files[i].part) {
+            // A display added to the scene: its file is missing because the
+            // set it belongs to had fewer displays. Name that rule.
+            for (const DisplayFiles& f : files)
+                if (f.committed && f.committed->header.display_count != int(files.size()))
+                    return fail(RecoveryVerdict::DisplaySetChanged,
+                                "display set changed: the checkpoint set has " +
+                                    std::to_string(f.committed->header.display_count) +
+                                    " display(s), the scene now has " +
+                                    std::to_string(files.size()) + " (" +
+                                    expected.displays[i].path + " has no checkpoint)");
             return fail(RecoveryVerdict::Missing, expected.displays[i].path + " is missing");
+        }
     // A file that is there but cannot be read is never "finished" nor a reason
     // to start over: the caller stops and touches nothing.
     for (const DisplayFiles& f : files)
@@ -308,6 +320,49 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
             if (newest->fingerprint != expected.fingerprint)
                 return fail(RecoveryVerdict::FingerprintMismatch,
                             "scene fingerprint mismatch (a final write was interrupted)");
+            // The samples the interrupted final write was made with (its
+            // finals' provenance); the checkpoint may be older than that.
+            int final_samples = std::numeric_limits<int>::max();
+            for (size_t i : done)
+                if (files[i].provenance)
+                    final_samples = std::min(final_samples, files[i].provenance->samples);
+            if (final_samples < expected.target_samples) {
+                // maxsamples was raised since: the displays still at their
+                // checkpoint hold the whole state (every file of a generation
+                // does), so the frame continues from them like any checkpoint;
+                // the samples the finals had beyond it are rendered again (a
+                // final keeps no state). Their .part finals are left to the
+                // next commit, which replaces them (issue 10, item 8).
+                const CheckpointImage* alpha = nullptr;
+                for (size_t i : pending)
+                    if (files[i].committed->channel_names.size() == 5)
+                        alpha = &*files[i].committed;
+                const bool needs_alpha =
+                    std::any_of(expected.displays.begin(), expected.displays.end(),
+                                [](const ExpectedDisplay& d) { return d.channels.size() == 5; });
+                if (needs_alpha && !alpha)
+                    return fail(RecoveryVerdict::FinalOutdated,
+                                "the final write at " + spp_text(final_samples) +
+                                    " was interrupted and the scene now asks for " +
+                                    std::to_string(expected.target_samples) +
+                                    "; the displays still at their checkpoint have no alpha "
+                                    "to continue from");
+                for (size_t i : pending)
+                    check.images.push_back(*files[i].committed);
+                if (alpha && check.images[0].channel_names.size() != 5)
+                    check.images.push_back(*alpha);
+                check.header = *newest;
+                check.has_header = true;
+                check.verdict = RecoveryVerdict::Resumable;
+                check.after_interrupted_final = true;
+                check.message = "resumable: render " + newest->render_id.substr(0, 8) +
+                                " generation " + std::to_string(generation) + " at " +
+                                spp_text(newest->min_samples) + " (its final write at " +
+                                spp_text(final_samples) +
+                                " was interrupted; the scene now asks for " +
+                                std::to_string(expected.target_samples) + ")";
+                return check;
+            }
             check.header = *newest;
             check.has_header = true;
             check.verdict = RecoveryVerdict::Finished;

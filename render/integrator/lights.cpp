@@ -2,13 +2,20 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "integrator/lights.h"
 
-#include <OpenImageIO/imagebuf.h>
+#include <OpenImageIO/imageio.h>
 #include <OpenImageIO/texture.h>
 #include <OpenImageIO/ustring.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <new>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ck::render {
 
@@ -79,40 +86,103 @@ LightSet::~LightSet() = default;
 
 namespace {
 
+// The image format from the file's first bytes, or "" when it is none of
+// those a light map comes in. Asking OIIO to guess instead tries every reader
+// it has, and some read the whole file: a 300 MB file of zeros took 53 s to
+// be refused (issue 10, item 7).
+std::string map_format(const std::string& path, std::string& why)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        why = std::strerror(errno);
+        return "";
+    }
+    struct stat st {};
+    unsigned char m[16] = {};
+    ssize_t n = -1;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        n = ::read(fd, m, sizeof m);
+    else
+        why = "not a regular file";
+    ::close(fd);
+    if (n < 0) {
+        if (why.empty())
+            why = std::strerror(errno);
+        return "";
+    }
+    auto starts = [&](const char* magic, size_t len) {
+        return size_t(n) >= len && std::memcmp(m, magic, len) == 0;
+    };
+    if (starts("\x76\x2f\x31\x01", 4))
+        return "openexr";
+    if (starts("II*\0", 4) || starts("MM\0*", 4) || starts("II+\0", 4) || starts("MM\0+", 4))
+        return "tiff";
+    if (starts("\x89PNG", 4))
+        return "png";
+    if (starts("\xff\xd8\xff", 3))
+        return "jpeg";
+    if (starts("#?", 2))
+        return "hdr";
+    why = "not an OpenEXR, TIFF, PNG, JPEG or Radiance HDR file (by its first bytes)";
+    return "";
+}
+
 Status load_dome_map(OIIO::TextureSystem* ts, const std::string& path, DomeMap& map)
 {
-    // The grid for importance sampling: block averages of the full image.
-    OIIO::ImageBuf buf(path);
-    if (!buf.read(0, 0, true, OIIO::TypeDesc::FLOAT))
-        return Status(ErrorCode::Io,
-                      "cannot read dome light map \"" + path + "\": " + buf.geterror());
-    const OIIO::ImageSpec& spec = buf.spec();
+    auto cannot = [&](const std::string& why) {
+        return Status(ErrorCode::Io, "cannot read dome light map \"" + path + "\": " + why);
+    };
+    std::string why;
+    const std::string format = map_format(path, why);
+    if (format.empty())
+        return cannot(why);
+    // The reader named by the file's signature, and the pixels a band of rows
+    // at a time into the grid sums: never the whole map in memory.
+    auto in = OIIO::ImageInput::create(format);
+    OIIO::ImageSpec spec;
+    if (!in || !in->open(path, spec))
+        return cannot(in ? in->geterror() : OIIO::geterror());
     int w = spec.width;
     int h = spec.height;
     int nc = spec.nchannels;
-    if (w <= 0 || h <= 0 || nc <= 0)
-        return Status(ErrorCode::Corrupt, "dome light map \"" + path + "\" is empty");
-    std::vector<float> pixels(size_t(w) * size_t(h) * size_t(nc));
-    if (!buf.get_pixels(OIIO::ROI(0, w, 0, h, 0, 1, 0, nc), OIIO::TypeDesc::FLOAT, pixels.data()))
-        return Status(ErrorCode::Io,
-                      "cannot read dome light map \"" + path + "\": " + buf.geterror());
+    if (w <= 0 || h <= 0 || nc <= 0 || spec.depth > 1 || spec.deep)
+        return Status(ErrorCode::Corrupt, "dome light map \"" + path + "\" is empty or not a flat 2D image");
     int gw = std::min(w, kDomeGridWidth);
     int gh = std::min(h, kDomeGridHeight);
     std::vector<double> sums(size_t(gw) * size_t(gh), 0.0);
     std::vector<int> counts(size_t(gw) * size_t(gh), 0);
-    for (int y = 0; y < h; ++y) {
-        int gy = int(int64_t(y) * gh / h);
-        for (int x = 0; x < w; ++x) {
-            int gx = int(int64_t(x) * gw / w);
-            const float* px = &pixels[(size_t(y) * size_t(w) + size_t(x)) * size_t(nc)];
-            float lum = nc >= 3 ? luminance(C3f(px[0], px[1], px[2])) : px[0];
-            if (!std::isfinite(lum) || lum < 0.0f)
-                lum = 0.0f;
-            size_t cell = size_t(gy) * size_t(gw) + size_t(gx);
-            sums[cell] += double(lum);
-            counts[cell] += 1;
+    const int band = spec.tile_height > 0 ? spec.tile_height : 64;
+    std::vector<float> rows;
+    try {
+        rows.resize(size_t(w) * size_t(band) * size_t(nc));
+    } catch (const std::bad_alloc&) {
+        return cannot("its rows do not fit in memory (" + std::to_string(w) + " pixels wide)");
+    }
+    for (int y0 = 0; y0 < h; y0 += band) {
+        const int y1 = std::min(h, y0 + band);
+        const bool ok =
+            spec.tile_width > 0
+                ? in->read_tiles(0, 0, spec.x, spec.x + w, spec.y + y0, spec.y + y1, spec.z,
+                                 spec.z + 1, 0, nc, OIIO::TypeDesc::FLOAT, rows.data())
+                : in->read_scanlines(0, 0, spec.y + y0, spec.y + y1, spec.z, 0, nc,
+                                     OIIO::TypeDesc::FLOAT, rows.data());
+        if (!ok)
+            return cannot(in->geterror());
+        for (int y = y0; y < y1; ++y) {
+            int gy = int(int64_t(y) * gh / h);
+            for (int x = 0; x < w; ++x) {
+                int gx = int(int64_t(x) * gw / w);
+                const float* px = &rows[(size_t(y - y0) * size_t(w) + size_t(x)) * size_t(nc)];
+                float lum = nc >= 3 ? luminance(C3f(px[0], px[1], px[2])) : px[0];
+                if (!std::isfinite(lum) || lum < 0.0f)
+                    lum = 0.0f;
+                size_t cell = size_t(gy) * size_t(gw) + size_t(gx);
+                sums[cell] += double(lum);
+                counts[cell] += 1;
+            }
         }
     }
+    in->close();
     double total = 0.0;
     for (size_t i = 0; i < sums.size(); ++i) {
         sums[i] = counts[i] > 0 ? sums[i] / counts[i] : 0.0;

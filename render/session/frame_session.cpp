@@ -227,6 +227,13 @@ void FrameSession::recover()
                 for (const std::string& name : r.repaired)
                     log(prefix + "recover: completed the interrupted commit of " + name);
                 log(prefix + "recover: " + r.message);
+                if (r.header.min_samples > m_target)
+                    log(prefix + "warning: recover: the checkpoint already has " +
+                        std::to_string(r.header.min_samples) +
+                        " samples per pixel, more than maxsamples " + std::to_string(m_target) +
+                        " asks for; the finals keep all of them (samples are never thrown "
+                        "away; render without -recover 1 for exactly " +
+                        std::to_string(m_target) + ")");
             } else {
                 log(prefix + "recover: starting from scratch: " + r.message);
             }

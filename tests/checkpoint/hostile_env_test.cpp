@@ -395,3 +395,54 @@ TEST(HostileEnvironment, OutOfMemoryIsAMessageNotACrash)
 }
 
 }  // namespace
+
+namespace {
+
+std::string dome_scene(const std::string& map)
+{
+    return "Format 16 16 1\n"
+           "Display \"out.exr\" \"openexr\" \"rgba\"\n"
+           "Hider \"raytrace\" \"int incremental\" [1] \"int maxsamples\" [2]\n"
+           "WorldBegin\n"
+           "  Light \"PxrDomeLight\" \"dome\" \"string lightColorMap\" [\"" + map + "\"]\n"
+           "  Sphere 1 -1 1 360\n"
+           "WorldEnd\n";
+}
+
+// Issue 10, item 7: a light map of zeros or garbage under a name OIIO does
+// not know went through every reader OIIO has, some of which read the whole
+// file (300 MB: 53 s). The reader is chosen by the file's first bytes now, so
+// garbage is refused at once, and a real map under any name still renders.
+TEST(HostileEnvironment, AGarbageLightMapIsRefusedAtOnceAndARealOneReadByItsSignature)
+{
+    TempDir dir;
+    {
+        std::ofstream zeros(dir.file("sky.tex"), std::ios::binary);
+        const std::string block(1 << 20, '\0');
+        for (int i = 0; i < 64; ++i)
+            zeros << block;
+    }
+    std::ofstream(dir.file("s.rib")) << dome_scene("sky.tex");
+    auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kHangCap);
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("cannot read dome light map \"sky.tex\": not an OpenEXR, TIFF, PNG, "
+                         "JPEG or Radiance HDR file"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "out.exr"));
+
+    // An OpenEXR map named .tex: read as what it is.
+    {
+        const int w = 8, h = 4;
+        std::vector<float> pixels(size_t(w * h * 3), 0.5f);
+        auto out = OIIO::ImageOutput::create("openexr");
+        ASSERT_TRUE(out && out->open(dir.file("sky.tex"), OIIO::ImageSpec(w, h, 3, OIIO::TypeFloat)));
+        ASSERT_TRUE(out->write_image(OIIO::TypeFloat, pixels.data()));
+        out->close();
+    }
+    auto ok = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kTimeout);
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_TRUE(fs::exists(dir.path() / "out.exr"));
+}
+
+}  // namespace

@@ -411,6 +411,42 @@ TEST(CkverifyAgreesWithCkrender, KilledBetweenTheRenamesOfTheFinalWrite)
     EXPECT_EQ(verdict_of(dir).outcome, "finished");
 }
 
+// Issue 10, item 8: maxsamples raised after a kill between the renames of
+// the final write kept the old sample count ("finished"). b.exr is still the
+// last checkpoint, which holds the whole state: the frame continues from it
+// to the new target, bit-identical to a render made at that target at once.
+TEST(CkverifyAgreesWithCkrender, RaisedSamplesAfterAnInterruptedFinalWriteContinue)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), scene({"a.exr", "b.exr"}, 6));
+    ASSERT_EQ(render(dir, {"-checkpoint", ",2i"}).exit_code, 75);
+    auto killed = run_process({kRenderer, "-t", "1", "-recover", "1", "s.rib"},
+                              dir.path().string(), 120,
+                              {"CKRENDER_FAULT_INJECT=commit.rename@2:kill"});
+    ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+    write_text(dir.file("s.rib"), scene({"a.exr", "b.exr"}, 9));
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.outcome, "resumable") << v.text;
+    EXPECT_NE(v.message.find("(its final write at 6 samples per pixel was interrupted; the scene now asks for 9)"),
+              std::string::npos)
+        << v.message;
+    auto r = render(dir, {"-recover", "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("recover: resuming render"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("b.exr.part")));
+
+    TempDir fresh;
+    write_text(fresh.file("s.rib"), scene({"a.exr", "b.exr"}, 9));
+    ASSERT_EQ(render(fresh, {}).exit_code, 0);
+    for (const char* name : {"a.exr", "b.exr"}) {
+        OIIO::ImageBuf got(dir.file(name)), want(fresh.file(name));
+        const auto cmp = OIIO::ImageBufAlgo::compare(got, want, 0.0f, 0.0f);
+        EXPECT_FALSE(cmp.error) << name;
+        EXPECT_EQ(cmp.nfail, 0u) << name << " differs from a render at 9 samples at once";
+        EXPECT_EQ(cmp.maxerror, 0.0) << name;
+    }
+}
+
 TEST(CkverifyAgreesWithCkrender, KilledDuringACheckpointThePreviousOneIsIntact)
 {
     TempDir dir;

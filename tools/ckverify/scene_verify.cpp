@@ -51,7 +51,7 @@ Outcome outcome_of(const RecoveryCheck& check)
         case RecoveryVerdict::Resumable:
             if (!check.roll_forward.empty())
                 return Outcome::InterruptedCommit;
-            return check.part_files.empty() ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
+            return check.part_files.empty() || check.after_interrupted_final ? Outcome::Resumable : Outcome::KilledDuringCheckpoint;
         case RecoveryVerdict::Finished:
             return Outcome::Finished;
         case RecoveryVerdict::FinalOutdated:
@@ -94,6 +94,7 @@ FrameVerdict judge_frame(const scene::Frame& frame)
         const RecoveryCheck check = check_recovery(expected);
         v.outcome = outcome_of(check);
         v.message = check.message;
+        v.after_interrupted_final = check.after_interrupted_final;
         v.part_files = check.part_files;
         for (size_t i : check.roll_forward)
             v.roll_forward.push_back(expected.displays[i].path);
@@ -110,6 +111,8 @@ std::string frame_line(const FrameVerdict& v)
     const std::string resume = v.header ? resume_point(*v.header, v.target_samples) : "";
     switch (v.outcome) {
         case Outcome::Resumable:
+            if (v.after_interrupted_final)
+                return v.message;
             return "resumable " + resume;
         case Outcome::KilledDuringCheckpoint:
             return "killed during a checkpoint (orphaned " + list_text(v.part_files) +

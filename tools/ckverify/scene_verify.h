@@ -52,6 +52,9 @@ struct FrameVerdict {
     std::vector<std::string> in_use;        ///< Outputs a live ckrender holds.
     std::optional<CheckpointHeader> header;  ///< The checkpoint set's header (display 0).
     int target_samples = 0;                  ///< What the scene asks for now.
+    /// Resumable from checkpoints left by a kill during a final write (the
+    /// target was raised since): the line says so, from `message`.
+    bool after_interrupted_final = false;
 };
 
 /// Parses `scene_path` with ckrender's parser and judges each frame (only

@@ -74,6 +74,10 @@ struct RecoveryCheck {
     /// Every `.part` file found beside the displays (a writer was killed during a
     /// checkpoint; the committed files are what counts).
     std::vector<std::string> part_files;
+    /// Resumable from the displays still at their checkpoint after a kill
+    /// between the renames of a final write, because the target was raised
+    /// since (their `.part` finals are replaced by the next commit).
+    bool after_interrupted_final = false;
 };
 
 /// Reads every display's file (and any `.part` beside it) and applies the
