@@ -342,8 +342,11 @@ Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
             } else {
                 s = bad(where, "unknown checkpoint option \"" + p.name + "\"");
             }
+            // A scene error wherever the run's other settings come from: the
+            // exit code follows the source (1 for the RIB), never whether
+            // -checkpoint was given too (issue 10, item 9).
             if (!s)
-                return s;
+                return Status{ErrorCode::Corrupt, s.message()};
         }
     }
 

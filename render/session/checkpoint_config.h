@@ -78,9 +78,10 @@ struct CheckpointConfig {
     bool enabled() const { return !interval.empty() || exitat.has_value(); }
 };
 
-/// Combines the three sources for one frame. Errors (ErrorCode::InvalidArgument)
-/// name where the bad value came from (ini file:line, RIB file:line:col, or
-/// "command line").
+/// Combines the three sources for one frame. Errors name where the bad value
+/// came from (ini file:line, RIB file:line:col, or "command line"); their code
+/// says which: ErrorCode::Corrupt for the RIB (a scene error, exit 1),
+/// ErrorCode::InvalidArgument for the ini file and the command line (exit 2).
 Result<CheckpointConfig> resolve_checkpoint_config(const IniSettings& ini,
                                                    const scene::OptionMap& frame_options,
                                                    const CliCheckpoint& cli);

@@ -417,7 +417,8 @@ int run(const Options& options, JsonLines& json)
         auto config = ck::render::resolve_checkpoint_config(ini.value(), frame.options, cli);
         if (!config) {
             print_line("ckrender: error: " + config.status().message());
-            return exit_code(options.checkpoint.empty() ? ExitCode::BadScene : ExitCode::Usage);
+            return exit_code(config.status().code() == ck::ErrorCode::Corrupt ? ExitCode::BadScene
+                                                                              : ExitCode::Usage);
         }
         if (options.no_exitat)
             config->exitat.reset();  // --no-exitat: the command line wins (S13)

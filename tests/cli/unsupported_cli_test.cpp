@@ -196,4 +196,31 @@ TEST(UnsupportedCli, BadIniValueIsAUsageErrorNamingFileAndLine)
     }
 }
 
+// Issue 10, item 9: a bad Option "checkpoint" in the RIB was exit 1 alone and
+// exit 2 when -checkpoint was given too. The code follows the source of the
+// error: the RIB is a scene error (1), the command line a usage error (2).
+TEST(UnsupportedCli, ABadCheckpointOptionHasOneExitCodeWithOrWithoutTheCommandLine)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), "Option \"checkpoint\" \"string interval\" [\"10x\"]\n" +
+                                      scene("Display \"out.exr\" \"openexr\" \"rgba\""));
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{}, std::vector<std::string>{"-checkpoint", "5i"},
+          std::vector<std::string>{"-checkpoint", ",2i"}}) {
+        std::vector<std::string> argv = {kRenderer};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back("s.rib");
+        auto r = run_process(argv, dir.path().string(), 60, kNoIniEnv);
+        EXPECT_EQ(r.exit_code, 1) << extra.size() << " extra arguments\n" << r.err;
+        EXPECT_NE(r.err.find("s.rib:1:"), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(dir.file("out.exr")));
+    }
+    // And a bad -checkpoint with a good scene stays a usage error.
+    write_text(dir.file("s.rib"), scene("Display \"out.exr\" \"openexr\" \"rgba\""));
+    auto r = run_process({kRenderer, "-checkpoint", "10x", "s.rib"}, dir.path().string(), 60,
+                         kNoIniEnv);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("command line: -checkpoint"), std::string::npos) << r.err;
+}
+
 }  // namespace
