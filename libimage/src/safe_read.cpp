@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/safe_read.h>
+#include <ck/file_kind.h>
 
 #include <ck/checkpoint_format.h>
 
@@ -456,9 +457,16 @@ const char* oiio_format_name(ImageFormat format)
 
 Result<StructureInfo> check_image_structure(const std::string& path, uint64_t max_memory_bytes)
 {
+    // A FIFO would block the open below until a writer came (a FIFO planted
+    // at a .part hung ckverify and -recover 1: tests/checkpoint/hostile_sweep_test.cpp).
+    if (const std::string kind = non_regular_kind(path); !kind.empty())
+        return Status{ErrorCode::Io, "cannot read: it is " + kind + ", not a file"};
     std::ifstream probe(path, std::ios::binary | std::ios::ate);
-    if (!probe)
-        return Status{ErrorCode::NotFound, std::string("cannot open: ") + std::strerror(errno)};
+    if (!probe) {
+        const int err = errno;
+        return Status{err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
+                      std::string("cannot open: ") + std::strerror(err)};
+    }
     const auto end = probe.tellg();
     const uint64_t size = end < 0 ? 0 : uint64_t(end);
     probe.close();

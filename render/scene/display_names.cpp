@@ -30,6 +30,15 @@ Status check_display_names(const Frame& frame)
         std::error_code ec;
         if (std::filesystem::is_directory(id, ec))
             return {ErrorCode::InvalidArgument, what + " is a directory, not an image file"};
+        // A leftover NAME.part of any other kind is unlinked before each
+        // write; a directory cannot be, and failed only at the final write,
+        // after the whole render (found by tests/checkpoint/hostile_sweep_test.cpp).
+        if (std::filesystem::is_directory(
+                std::filesystem::symlink_status(id + format::kPartSuffix, ec)))
+            return {ErrorCode::InvalidArgument,
+                    what + ": " + display.name + format::kPartSuffix +
+                        ", where ckrender writes this display's temporary file, is a "
+                        "directory; move it away"};
         // Issue 10, item 9: every write goes through NAME.part, so a file
         // name the file system takes but NAME.part it does not (251-255 bytes
         // on most) would fail only at the first write, after rendering.

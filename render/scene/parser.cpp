@@ -4,6 +4,8 @@
 
 #include "scene/parser_impl.h"
 
+#include <ck/file_kind.h>
+
 #include <cmath>
 #include <filesystem>
 #include <system_error>
@@ -483,20 +485,28 @@ std::string Parser::current_dir() const
     return dir.empty() ? "." : dir.string();
 }
 
-std::string Parser::resolve_file(const std::string& name,
-                                 const std::vector<std::string>& extra) const
+std::string Parser::resolve_file(const std::string& name, const std::vector<std::string>& extra,
+                                 std::string* odd) const
 {
     std::error_code ec;
+    auto regular = [&](const fs::path& candidate) {
+        if (fs::is_regular_file(candidate, ec))
+            return true;
+        if (odd && odd->empty() && fs::exists(candidate, ec))
+            *odd = candidate.lexically_normal().string() + " is " +
+                   ck::non_regular_kind(candidate.string()) + ", not a file";
+        return false;
+    };
     fs::path p(name);
     if (p.is_absolute())
-        return fs::is_regular_file(p, ec) ? name : std::string();
+        return regular(p) ? name : std::string();
     std::vector<std::string> dirs;
     dirs.push_back(current_dir());
     dirs.insert(dirs.end(), m_options.searchpath.begin(), m_options.searchpath.end());
     dirs.insert(dirs.end(), extra.begin(), extra.end());
     for (const std::string& dir : dirs) {
         fs::path candidate = fs::path(dir) / p;
-        if (fs::is_regular_file(candidate, ec))
+        if (regular(candidate))
             return candidate.lexically_normal().string();
     }
     return {};
@@ -574,12 +584,14 @@ void Parser::rq_read_archive(Request& req)
         m_rep.error(req.arg_loc(0), req.name + ": zip archives not supported (\"" + name + "\")");
         return;
     }
-    std::string path = resolve_file(name, settings().archive_path);
+    std::string odd;
+    std::string path = resolve_file(name, settings().archive_path, &odd);
     if (m_frame && path.empty())
-        path = resolve_file(name, m_frame_settings.archive_path);
+        path = resolve_file(name, m_frame_settings.archive_path, &odd);
     if (path.empty()) {
         m_rep.error(req.loc, req.name + ": cannot find archive \"" + name +
-                                 "\" (searched the including file's directory and the "
+                                 "\" (" + (odd.empty() ? std::string() : odd + "; ") +
+                                 "searched the including file's directory and the "
                                  "archive search path)");
         return;
     }

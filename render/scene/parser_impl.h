@@ -134,7 +134,11 @@ private:
     void execute(Request& req);
     void finish();
     void include_file(const std::string& path, const Request& req);
-    std::string resolve_file(const std::string& name, const std::vector<std::string>& extra) const;
+    /// The first regular file `name` names in the search directories, or ""
+    /// (then `*odd`, when given and still empty, gets the first candidate that
+    /// exists but is not a regular file, as "DIR/NAME is a FIFO").
+    std::string resolve_file(const std::string& name, const std::vector<std::string>& extra,
+                             std::string* odd = nullptr) const;
     std::string current_dir() const;
 
     // Argument helpers (parser.cpp).

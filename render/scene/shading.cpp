@@ -298,12 +298,14 @@ void Parser::rq_light(Request& req)
                             "PxrEnvDayLight is approximated by a constant dome light");
         std::string map = pl.get_string("lightColorMap", "");
         if (!map.empty()) {
-            std::string path = resolve_file(map, settings().texture_path);
+            std::string odd;
+            std::string path = resolve_file(map, settings().texture_path, &odd);
             if (path.empty()) {
                 const ParsedParam* p = pl.find("lightColorMap");
                 m_rep.error(p ? p->param.loc : req.loc,
-                            name + ": cannot find lightColorMap \"" + map +
-                                "\" (searched the RIB's directory and the texture search path)");
+                            name + ": cannot find lightColorMap \"" + map + "\" (" +
+                                (odd.empty() ? std::string() : odd + "; ") +
+                                "searched the RIB's directory and the texture search path)");
             } else {
                 light.map = path;
                 add_asset(path);
