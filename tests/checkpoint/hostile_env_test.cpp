@@ -24,11 +24,14 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -443,6 +446,54 @@ TEST(HostileEnvironment, AGarbageLightMapIsRefusedAtOnceAndARealOneReadByItsSign
     auto ok = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kTimeout);
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
     EXPECT_TRUE(fs::exists(dir.path() / "out.exr"));
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 10, item 7: a bucket render renders each pixel to its target before
+// the next, and looked at stops only between pixels; with a huge maxsamples
+// one pixel outlasted any exit-at or SIGTERM. It stops within a pixel now
+// (B5), checkpoints, and the checkpoint resumes like any other.
+TEST(HostileEnvironment, ABucketRenderWithAHugeSampleCountStopsWithinASecond)
+{
+    const std::string bucket =
+        "Format 8 8 1\n"
+        "Display \"out.exr\" \"openexr\" \"rgba\"\n"
+        "Hider \"raytrace\" \"int incremental\" [0] \"int maxsamples\" [100000000]\n"
+        "Projection \"perspective\" \"fov\" [40]\n"
+        "Translate 0 0 5\n"
+        "WorldBegin\n"
+        "  Light \"PxrDomeLight\" \"dome\" \"color lightColor\" [0.5 0.6 0.7]\n"
+        "  Sphere 1 -1 1 360\n"
+        "WorldEnd\n";
+    {
+        TempDir dir;
+        std::ofstream(dir.file("s.rib"))
+            << "Option \"checkpoint\" \"string exitat\" [\"1s\"]\n" + bucket;
+        const auto start = std::chrono::steady_clock::now();
+        auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kHangCap);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        EXPECT_EQ(r.exit_code, 75) << "137 is a hang\n" << r.err;
+        EXPECT_LT(seconds, 10.0) << "exit-at of 1 s";
+        auto v = run_process({CK_VERIFY_PATH, "out.exr"}, dir.path().string(), kHangCap);
+        EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    }
+    TempDir dir;
+    std::ofstream(dir.file("s.rib")) << bucket;
+    ck::test::ChildProcess child({kRenderer, "-t", "2", "s.rib"}, dir.path().string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const auto start = std::chrono::steady_clock::now();
+    child.signal(SIGTERM);
+    auto r = child.wait(kHangCap);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 75) << "137 is a hang\n" << r.err;
+    EXPECT_LT(seconds, 5.0) << "SIGTERM to exit";
+    auto v = run_process({CK_VERIFY_PATH, "s.rib"}, dir.path().string(), kHangCap);
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 }  // namespace
