@@ -349,8 +349,6 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
                                     "to continue from");
                 for (size_t i : pending)
                     check.images.push_back(*files[i].committed);
-                if (alpha && check.images[0].channel_names.size() != 5)
-                    check.images.push_back(*alpha);
                 check.header = *newest;
                 check.has_header = true;
                 check.verdict = RecoveryVerdict::Resumable;

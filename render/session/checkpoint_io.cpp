@@ -53,11 +53,17 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
     // Sample statistics from the weights (identical for every display).
     uint64_t samples_done = 0;
     float min_weight = npixels ? std::numeric_limits<float>::max() : 0.0f;
+    float max_weight = 0.0f;
     for (size_t i = 0; i < npixels; ++i) {
         float w = film_data[i * Film::kValuesPerPixel + Film::kWeightOffset];
         samples_done += uint64_t(w);
         min_weight = std::min(min_weight, w);
+        max_weight = std::max(max_weight, w);
     }
+    // A resume with maxsamples lowered keeps the samples it has: the target
+    // recorded is then what the pixels hold, so that no ~w exceeds it (the
+    // rule read_checkpoint() applies to every ~w).
+    const int target = std::max(base.target_samples, int(max_weight));
 
     std::vector<OutputImage> images;
     for (size_t index = 0; index < frame.displays.size(); ++index) {
@@ -86,6 +92,7 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
         header.display_name = display.name;
         header.samples_done = samples_done;
         header.min_samples = int(min_weight);
+        header.target_samples = target;
         header.state_hash = state_hash(image.spec, image.pixels.data());
         set_checkpoint_attributes(image.spec, header);
         images.push_back(std::move(image));

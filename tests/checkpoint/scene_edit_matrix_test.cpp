@@ -310,6 +310,25 @@ TEST(SceneEditMatrix, LoweredSamplesResumeWithWhatTheCheckpointHasAndSaySo)
               0);
     for (const char* name : {"out.exr", "aux.exr"})
         EXPECT_EQ(image_pixels(dir.file(name)), image_pixels(fresh.file(name))) << name;
+
+    // asfinal: the finals keep their state, and a ~w above the lowered target
+    // must not make them read as damaged (the target recorded is what they hold).
+    TempDir kept;
+    write_scene(kept, nullptr);
+    std::ofstream(kept.file("s.rib")) << scene_with(6, "[\"4i\"] \"int asfinal\" [1]");
+    ASSERT_EQ(run_process({kRenderer, "-t", "2", "s.rib"}, kept.path().string(), kTimeout)
+                  .exit_code,
+              75);
+    std::ofstream(kept.file("s.rib")) << scene_with(2, "[\"4i\"] \"int asfinal\" [1]");
+    auto a = run_process({kRenderer, "-t", "2", "-recover", "1", "--no-exitat", "s.rib"},
+                         kept.path().string(), kTimeout);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto v = run_process({CK_VERIFY_PATH, "out.exr", "aux.exr"}, kept.path().string(), kTimeout);
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    auto again = run_process({kRenderer, "-t", "2", "-recover", "1", "--no-exitat", "s.rib"},
+                             kept.path().string(), kTimeout);
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("recover: finished"), std::string::npos) << again.err;
 }
 
 }  // namespace
