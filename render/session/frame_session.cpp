@@ -594,11 +594,11 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     }
 }
 
-Status FrameSession::write_final()
+Status FrameSession::write_final(bool draft)
 {
     if (m_writer)
         m_writer->wait_idle();
-    if (m_options.checkpoint.asfinal && m_can_checkpoint) {
+    if (m_options.checkpoint.asfinal && m_can_checkpoint && !draft) {
         // S14: the final image is just another checkpoint, marked asfinal.
         CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);
         const auto write_start = Clock::now();
@@ -622,7 +622,7 @@ Status FrameSession::write_final()
         writes.push_back(images[i].write());
     }
     Status s = write_images_atomically(writes, m_options.before_write);
-    if (s && m_run_command) {
+    if (s && m_run_command && !draft) {
         CommandContext ctx{uint64_t(m_film.min_weight()), frame_elapsed(), format::kReasonFinished};
         ctx.timeout_seconds = m_options.checkpoint.command_timeout;
         int code = 0;
@@ -703,8 +703,12 @@ FrameOutcome FrameSession::run(Status& status)
     if (end == LoopEnd::Signal && m_film.total_weight() == double(m_samples_at_start))
         return FrameOutcome::SignalBeforeWork;
     if (!m_can_checkpoint) {
-        status = {ErrorCode::Unsupported, "stopped early, and the outputs cannot hold a checkpoint"};
-        return FrameOutcome::Aborted;
+        // S3, S11: exit-at (or a stop signal) writes the result as it stands;
+        // it cannot be resumed, and its provenance record says draft.
+        status = write_final(true);
+        if (!status)
+            return FrameOutcome::Failed;
+        return end == LoopEnd::ExitAt ? FrameOutcome::DraftExitAt : FrameOutcome::DraftInterrupted;
     }
     // The last checkpoint replaces the periodic ones (S10); it is written and
     // committed before the process moves on or exits.

@@ -126,7 +126,13 @@ enum class FrameOutcome {
     /// A checkpoint-and-exit signal before this process added any sample:
     /// nothing to save and nothing lost (any checkpoint on disk is intact).
     SignalBeforeWork,
-    Aborted,      ///< A checkpoint-and-exit signal, but the outputs cannot hold a checkpoint.
+    /// Exit-at reached, but the outputs cannot hold a checkpoint (TIFF): the
+    /// image as it stood was written as a draft final (S3, S11). Go on to the
+    /// next frame.
+    DraftExitAt,
+    /// A checkpoint-and-exit signal, and the outputs cannot hold a checkpoint:
+    /// the image as it stood was written as a draft final. Stop everything.
+    DraftInterrupted,
     Failed,       ///< An image could not be written; see the status.
     AlreadyDone,  ///< -recover 1 found the frame finished and completed its final write.
 };
@@ -179,7 +185,9 @@ private:
     /// May run on the writer thread: touches no film or loop state.
     void after_commit(const Status& status, uint64_t generation, const char* reason,
                       int min_samples, double write_seconds);
-    Status write_final();
+    /// The finals (or the asfinal checkpoint). `draft`: stopped early on outputs
+    /// that cannot hold a checkpoint; the image as it stands, no command run.
+    Status write_final(bool draft = false);
     /// Builds a report and hands it on, if one is due (`force`: always).
     void report_progress(int increment, bool increment_done, bool force, bool end = false);
     /// From a render thread after a tile: a report when progress_tick has passed.

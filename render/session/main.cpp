@@ -500,6 +500,7 @@ int run(const Options& options, JsonLines& json)
     };
 
     bool any_exit_at = false;
+    bool any_draft = false;
     for (size_t i = 0; i < frames.size(); ++i) {
         const ck::scene::Frame& frame = *frames[i];
         ck::render::RenderOptions render_options = base;
@@ -544,7 +545,11 @@ int run(const Options& options, JsonLines& json)
                 id = "signal-before-work";
                 code = options.resumable_exit_code;
                 break;
-            case FrameOutcome::Aborted: id = "aborted"; code = 128 + ck::render::exit_signal(); break;
+            case FrameOutcome::DraftExitAt: id = "draft-exit-at"; code = exit_code(ExitCode::Draft); break;
+            case FrameOutcome::DraftInterrupted:
+                id = "draft-interrupted";
+                code = exit_code(ExitCode::Draft);
+                break;
             case FrameOutcome::Failed: id = "failed"; code = exit_code(ExitCode::Io); break;
             }
             std::vector<std::string> names;
@@ -570,10 +575,21 @@ int run(const Options& options, JsonLines& json)
                        std::to_string(ck::render::exit_signal()) +
                        "; checkpoint written, resume with -recover 1");
             return options.resumable_exit_code;
-        case FrameOutcome::Aborted:
-            print_line(prefix + "stopped by signal " +
-                       std::to_string(ck::render::exit_signal()) + ": " + status.message());
-            return 128 + ck::render::exit_signal();
+        case FrameOutcome::DraftExitAt:
+            any_draft = true;
+            for (const ck::scene::Display& d : frame.displays)
+                print_line(prefix + "wrote " + d.name + " as a draft");
+            print_line(prefix + "exit-at reached; the outputs cannot hold a checkpoint, so the "
+                                "image as it stands is written as a draft, which -recover 1 "
+                                "cannot continue (it renders the frame again)");
+            break;
+        case FrameOutcome::DraftInterrupted:
+            for (const ck::scene::Display& d : frame.displays)
+                print_line(prefix + "wrote " + d.name + " as a draft");
+            print_line(prefix + "stopped by signal " + std::to_string(ck::render::exit_signal()) +
+                       "; the outputs cannot hold a checkpoint, so the image as it stands is "
+                       "written as a draft, which -recover 1 cannot continue");
+            return exit_code(ExitCode::Draft);
         case FrameOutcome::Stopped:
             return options.resumable_exit_code;
         case FrameOutcome::SignalBeforeWork:
@@ -587,7 +603,11 @@ int run(const Options& options, JsonLines& json)
             return exit_code(ExitCode::Io);
         }
     }
-    return any_exit_at ? options.resumable_exit_code : exit_code(ExitCode::Ok);
+    // A frame that can resume outranks a draft: -recover 1 continues the one
+    // and renders the other again.
+    if (any_exit_at)
+        return options.resumable_exit_code;
+    return any_draft ? exit_code(ExitCode::Draft) : exit_code(ExitCode::Ok);
 }
 
 }  // namespace

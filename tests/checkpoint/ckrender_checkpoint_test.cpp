@@ -345,3 +345,61 @@ TEST(CkrenderCheckpoint, BadIntervalIsAUsageErrorNamingTheText)
 }
 
 }  // namespace
+
+namespace {
+
+std::string tiff_scene(int samples, bool incremental, const std::string& options = "")
+{
+    std::string rib = scene("out.tif", samples, 24, options);
+    rib.replace(rib.find("\"openexr\""), 9, "\"tiff\"");
+    if (!incremental)
+        rib.replace(rib.find("\"int incremental\" [1]"), 21, "\"int incremental\" [0]");
+    return rib;
+}
+
+// Issue 11, item 4 (S3, S11): exit-at on outputs that cannot hold a checkpoint
+// ended with "stopped by signal 0", exit 128, and no image. It writes the
+// image as it stands (a draft: -recover 1 renders the frame again) and exits 6.
+TEST(CkrenderCheckpoint, S11ExitAtOnATiffWritesTheImageAsItStandsAndExits6)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"),
+               tiff_scene(24, true, "Option \"checkpoint\" \"string exitat\" [\"3i\"]\n"));
+    auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_NE(r.err.find("wrote out.tif as a draft"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cannot continue"), std::string::npos) << r.err;
+    // Three increments are three samples per pixel, as a render asked for 3 (B1).
+    TempDir three;
+    write_text(three.file("s.rib"), tiff_scene(3, true));
+    ASSERT_EQ(run_process({kRenderer, "-t", "2", "s.rib"}, three.path().string()).exit_code, 0);
+    EXPECT_EQ(pixels_of(dir.file("out.tif")), pixels_of(three.file("out.tif")));
+
+    // In bucket mode: the buckets done so far, the rest black with alpha 0.
+    TempDir bucket;
+    write_text(bucket.file("s.rib"),
+               tiff_scene(1000000, false, "Option \"checkpoint\" \"string exitat\" [\"1s\"]\n"));
+    auto b = run_process({kRenderer, "-t", "2", "s.rib"}, bucket.path().string(), 30);
+    EXPECT_EQ(b.exit_code, 6) << b.err;
+    const auto pixels = pixels_of(bucket.file("out.tif"));
+    ASSERT_EQ(pixels.size(), size_t(24 * 24 * 4));
+    EXPECT_EQ(pixels.back(), 0.0f) << "the last pixel cannot be rendered in 1 s";
+}
+
+// The same for a stop signal: the image as it stands, exit 6 (not 128 + N:
+// the signal was handled; not 75: there is nothing to resume).
+TEST(CkrenderCheckpoint, ASigtermOnATiffWritesTheImageAsItStandsAndExits6)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), tiff_scene(100000, true));
+    ChildProcess child({kRenderer, "-t", "2", "s.rib"}, dir.path().string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    child.signal(SIGTERM);
+    auto r = child.wait(30);
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_NE(r.err.find("stopped by signal 15"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("wrote out.tif as a draft"), std::string::npos) << r.err;
+    EXPECT_EQ(pixels_of(dir.file("out.tif")).size(), size_t(24 * 24 * 4));
+}
+
+}  // namespace

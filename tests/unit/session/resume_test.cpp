@@ -104,7 +104,7 @@ FrameOutcome render(const ck::scene::Frame& frame, RenderOptions options,
     session.recover();
     ck::Status status;
     FrameOutcome outcome = session.run(status);
-    EXPECT_TRUE(status.is_ok() || outcome == FrameOutcome::Aborted) << status.message();
+    EXPECT_TRUE(status.is_ok()) << status.message();
     return outcome;
 }
 
