@@ -7,9 +7,9 @@
 #include <ck/safe_read.h>
 
 #include <algorithm>
-#include <limits>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>

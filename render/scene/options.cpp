@@ -556,6 +556,37 @@ void Parser::rq_option(Request& req)
             uint32_t seed = static_cast<uint32_t>(pl.get_int("seed", 0));
             (m_frame ? m_frame->sampling.seed : s.sampling.seed) = seed;
         }
+    } else if (name == "bucket") {
+        if (const ParsedParam* p = pl.find("order")) {
+            const std::string order = p->param.strings.empty() ? "" : p->param.strings[0];
+            static const BucketOrder kOrders[] = {
+                BucketOrder::Horizontal, BucketOrder::Vertical, BucketOrder::ZigzagX,
+                BucketOrder::ZigzagY,    BucketOrder::Spiral,   BucketOrder::Random,
+                BucketOrder::Circle};
+            bool known = false;
+            for (BucketOrder o : kOrders)
+                if (order == bucket_order_name(o)) {
+                    (m_frame ? m_frame->sampling.bucket_order : s.sampling.bucket_order) = o;
+                    known = true;
+                }
+            if (!known)
+                m_rep.error(p->param.loc, "Option \"bucket\" \"order\": unknown order \"" + order +
+                                              "\" (horizontal, vertical, zigzag-x, zigzag-y, "
+                                              "spiral, random or circle)");
+        }
+    } else if (name == "limits") {
+        if (const ParsedParam* p = pl.find("bucketsize")) {
+            const std::vector<float> v = p->as_floats();
+            if (v.size() != 2 || v[0] < 1 || v[1] < 1 || v[0] > 4096 || v[1] > 4096 ||
+                v[0] != std::floor(v[0]) || v[1] != std::floor(v[1])) {
+                m_rep.error(p->param.loc, "Option \"limits\" \"bucketsize\": expected two whole "
+                                          "numbers from 1 to 4096 (\"int[2] bucketsize\" [w h])");
+            } else {
+                Sampling& sampling = m_frame ? m_frame->sampling : s.sampling;
+                sampling.bucket_width = int(v[0]);
+                sampling.bucket_height = int(v[1]);
+            }
+        }
     }
 
     // Options that change the picture and are not read. Option "Ri" is how

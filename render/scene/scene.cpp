@@ -16,4 +16,18 @@ int Sampling::target_samples() const
     return pixel_samples_x * pixel_samples_y;
 }
 
+const char* bucket_order_name(BucketOrder order)
+{
+    switch (order) {
+    case BucketOrder::Horizontal: return "horizontal";
+    case BucketOrder::Vertical: return "vertical";
+    case BucketOrder::ZigzagX: return "zigzag-x";
+    case BucketOrder::ZigzagY: return "zigzag-y";
+    case BucketOrder::Spiral: return "spiral";
+    case BucketOrder::Random: return "random";
+    case BucketOrder::Circle: return "circle";
+    }
+    return "horizontal";
+}
+
 }  // namespace ck::scene

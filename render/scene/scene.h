@@ -116,6 +116,12 @@ struct Display {
     SourceLoc loc;
 };
 
+/// RenderMan's bucket orders (Option "bucket" "string order").
+enum class BucketOrder { Horizontal, Vertical, ZigzagX, ZigzagY, Spiral, Random, Circle };
+
+/// "horizontal", "vertical", "zigzag-x", "zigzag-y", "spiral", "random", "circle".
+const char* bucket_order_name(BucketOrder order);
+
 struct Sampling {
     bool incremental = false;  ///< Hider "raytrace" "int incremental" [1].
     int min_samples = -1;      ///< Hider "int minsamples"; -1 when not given.
@@ -124,6 +130,13 @@ struct Sampling {
     int pixel_samples_y = 2;
     float pixel_variance = 0.0f;
     uint32_t seed = 0;         ///< Option "user"/Hider "int seed"; part of the fingerprint.
+    /// Option "bucket" "string order" and Option "limits" "int[2] bucketsize":
+    /// the order and size of the buckets (tiles) the render threads take.
+    /// Neither changes a pixel (the state is per pixel), so neither is in the
+    /// fingerprint.
+    BucketOrder bucket_order = BucketOrder::Horizontal;
+    int bucket_width = 16;
+    int bucket_height = 16;
 
     /// The per-pixel sample target: max_samples, else pixel_samples_x * pixel_samples_y.
     int target_samples() const;

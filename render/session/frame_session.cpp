@@ -111,6 +111,58 @@ std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size)
     return tiles;
 }
 
+std::vector<PixelWindow> order_buckets(const PixelWindow& window, int width, int height,
+                                       scene::BucketOrder order)
+{
+    width = std::max(1, width);
+    height = std::max(1, height);
+    const int nx = std::max(0, (window.width() + width - 1) / width);
+    const int ny = std::max(0, (window.height() + height - 1) / height);
+    std::vector<std::pair<int, int>> cells;  // (column, row)
+    cells.reserve(size_t(nx) * size_t(ny));
+    using scene::BucketOrder;
+    switch (order) {
+    case BucketOrder::Vertical:
+    case BucketOrder::ZigzagY:
+        for (int i = 0; i < nx; ++i)
+            for (int k = 0; k < ny; ++k)
+                cells.emplace_back(i, order == BucketOrder::ZigzagY && i % 2 ? ny - 1 - k : k);
+        break;
+    default:
+        for (int j = 0; j < ny; ++j)
+            for (int k = 0; k < nx; ++k)
+                cells.emplace_back(order == BucketOrder::ZigzagX && j % 2 ? nx - 1 - k : k, j);
+        break;
+    }
+    if (order == BucketOrder::Spiral || order == BucketOrder::Circle) {
+        // From the centre outwards: by square rings (spiral) or by distance
+        // (circle), each ring clockwise from the top; ties in scan order.
+        const double cx = (nx - 1) / 2.0, cy = (ny - 1) / 2.0;
+        auto key = [&](const std::pair<int, int>& c) {
+            const double dx = c.first - cx, dy = c.second - cy;
+            const double ring = order == BucketOrder::Spiral
+                                    ? std::ceil(std::max(std::fabs(dx), std::fabs(dy)) - 1e-9)
+                                    : std::round(std::sqrt(dx * dx + dy * dy) * 4.0);
+            double angle = std::atan2(dx, -dy);  // 0 at the top, clockwise
+            if (angle < 0)
+                angle += 2.0 * 3.14159265358979323846;
+            return std::make_pair(ring, angle);
+        };
+        std::stable_sort(cells.begin(), cells.end(),
+                         [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    } else if (order == BucketOrder::Random) {
+        std::mt19937 shuffle(0x636b7264u);  // fixed: the same order every run
+        std::shuffle(cells.begin(), cells.end(), shuffle);
+    }
+    std::vector<PixelWindow> buckets;
+    buckets.reserve(cells.size());
+    for (const auto& [i, j] : cells) {
+        const int x = window.x0 + i * width, y = window.y0 + j * height;
+        buckets.push_back({x, y, std::min(x + width, window.x1), std::min(y + height, window.y1)});
+    }
+    return buckets;
+}
+
 std::string new_render_id()
 {
     // Identity, not sampling: randomness here never reaches a pixel.
@@ -362,7 +414,9 @@ void FrameSession::report_progress(int increment, bool increment_done, bool forc
 
 FrameSession::LoopEnd FrameSession::render_loop()
 {
-    const std::vector<PixelWindow> tiles = make_tiles(m_film.window());
+    const std::vector<PixelWindow> tiles =
+        order_buckets(m_film.window(), m_frame.sampling.bucket_width,
+                      m_frame.sampling.bucket_height, m_frame.sampling.bucket_order);
     const int threads = m_options.threads > 0 ? m_options.threads
                                               : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
@@ -381,19 +435,24 @@ FrameSession::LoopEnd FrameSession::render_loop()
         std::atomic<size_t> done{0};
         std::atomic<size_t> chunks{0};
         gate.fetch_add(1, std::memory_order_release);
+        // The buckets are taken in their order from one counter: a worker per
+        // thread of the arena, each taking the next bucket when it is free
+        // (a parallel_for would split the range and lose the order).
+        std::atomic<size_t> next{0};
         arena.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<size_t>(0, tiles.size(), 1),
-                              [&](const tbb::blocked_range<size_t>& r) {
-                                  (void)gate.load(std::memory_order_acquire);
-                                  for (size_t i = r.begin(); i != r.end(); ++i) {
-                                      if (interrupt_pending())
-                                          break;
-                                      (void)fault::hit("render.tile");
-                                      body(tiles[i]);
-                                      done.fetch_add(1, std::memory_order_relaxed);
-                                  }
-                                  chunks.fetch_add(1, std::memory_order_release);
-                              });
+            const int workers = tbb::this_task_arena::max_concurrency();
+            tbb::parallel_for(0, workers, [&](int) {
+                (void)gate.load(std::memory_order_acquire);
+                for (size_t i = next.fetch_add(1, std::memory_order_relaxed); i < tiles.size();
+                     i = next.fetch_add(1, std::memory_order_relaxed)) {
+                    if (interrupt_pending())
+                        break;
+                    (void)fault::hit("render.tile");
+                    body(tiles[i]);
+                    done.fetch_add(1, std::memory_order_relaxed);
+                }
+                chunks.fetch_add(1, std::memory_order_release);
+            });
         });
         (void)chunks.load(std::memory_order_acquire);
         return done.load() == tiles.size();

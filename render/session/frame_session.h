@@ -237,6 +237,13 @@ private:
 /// The tiles of a window in scan order (rows of kTileSize, left to right).
 std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size = kTileSize);
 
+/// The buckets of a window, `width` x `height` pixels (the last row and column
+/// clipped), in the order the render threads take them (Option "bucket"
+/// "string order", docs/scene-format.md). The order changes which buckets
+/// finish first, never a pixel.
+std::vector<PixelWindow> order_buckets(const PixelWindow& window, int width, int height,
+                                       scene::BucketOrder order);
+
 /// A new random render id: 32 hex digits.
 std::string new_render_id();
 

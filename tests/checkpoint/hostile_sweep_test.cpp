@@ -224,8 +224,9 @@ protected:
         std::map<std::string, std::string> before;
         for (const char* d : kDisplays)
             before[d] = read_file(dir.path() / d);
-        if (!c.path.empty())
+        if (!c.path.empty()) {
             ASSERT_TRUE(make_hostile(dir.path() / c.path, c.kind)) << std::strerror(errno);
+        }
         if (c.chmod000)
             ::chmod(dir.file("out.exr").c_str(), 0);
 

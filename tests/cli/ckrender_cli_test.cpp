@@ -178,6 +178,91 @@ TEST(CkrenderCli, IncrementalAndBucketModesGiveIdenticalBits)
     EXPECT_EQ(a.values, b.values);
 }
 
+// Issue 11, item 3: Option "bucket" "string order" and Option "limits"
+// "bucketsize" are honoured, and change no pixel: every order and size, in
+// bucket and incremental mode, gives the bits of the default.
+TEST(CkrenderCli, EveryBucketOrderAndSizeGivesIdenticalBits)
+{
+    TempDir dir;
+    write_text(dir.file("ref.rib"), small_scene("ref.exr", kBucket, "", 40));
+    ASSERT_EQ(run_process({kRenderer, "-t", "2", "ref.rib"}, dir.path().string()).exit_code, 0);
+    const Pixels ref = read_pixels(dir.file("ref.exr"));
+    ASSERT_FALSE(ref.values.empty());
+    int n = 0;
+    for (const char* order :
+         {"horizontal", "vertical", "zigzag-x", "zigzag-y", "spiral", "random", "circle"})
+        for (const char* size : {"16 16", "7 3", "64 64"})
+            for (const std::string& hider : {kBucket, kIncremental}) {
+                const std::string name = "o" + std::to_string(n++);
+                const std::string options = std::string("Option \"bucket\" \"string order\" [\"") +
+                                            order + "\"]\nOption \"limits\" \"int[2] bucketsize\" [" +
+                                            size + "]\n";
+                write_text(dir.file(name + ".rib"),
+                           small_scene(name + ".exr", hider, options, 40));
+                auto r = run_process({kRenderer, "-t", "2", name + ".rib"}, dir.path().string());
+                ASSERT_EQ(r.exit_code, 0) << order << " " << size << "\n" << r.err;
+                EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+                EXPECT_EQ(read_pixels(dir.file(name + ".exr")).values, ref.values)
+                    << order << " " << size << " " << hider;
+            }
+}
+
+// The order is the order the threads take: one thread, stopped by exit-at
+// long before a bucket of a million samples per pixel could finish, has
+// started the first bucket of the order and not the last.
+TEST(CkrenderCli, TheFirstBucketOfTheOrderIsTheFirstRendered)
+{
+    for (const char* order : {"spiral", "horizontal"}) {
+        SCOPED_TRACE(order);
+        TempDir dir;
+        const std::string options =
+            std::string("Option \"bucket\" \"string order\" [\"") + order +
+            "\"]\nOption \"limits\" \"int[2] bucketsize\" [16 16]\n"
+            "Option \"checkpoint\" \"string exitat\" [\"1s\"]\n";
+        write_text(dir.file("s.rib"),
+                   small_scene("out.exr", "Hider \"raytrace\" \"int maxsamples\" [1000000]",
+                               options, 48));
+        auto r = run_process({kRenderer, "-t", "1", "s.rib"}, dir.path().string(), 60);
+        ASSERT_EQ(r.exit_code, 75) << r.err;
+        auto in = OIIO::ImageInput::open(dir.file("out.exr"));
+        ASSERT_TRUE(in);
+        const int wi = in->spec().channelindex("~w");
+        ASSERT_GE(wi, 0);
+        std::vector<float> w(48 * 48);
+        ASSERT_TRUE(in->read_image(0, 0, wi, wi + 1, OIIO::TypeFloat, w.data()));
+        const float centre = w[16 * 48 + 16];  // first pixel of the centre bucket
+        const float corner = w[0];             // first pixel of the top-left bucket
+        if (std::string(order) == "spiral") {
+            EXPECT_GT(centre, 0.0f);
+            EXPECT_EQ(corner, 0.0f);
+        } else {
+            EXPECT_GT(corner, 0.0f);
+            EXPECT_EQ(centre, 0.0f);
+        }
+    }
+}
+
+TEST(CkrenderCli, ABadBucketOrderOrSizeIsASceneErrorAtItsParameter)
+{
+    TempDir dir;
+    write_text(dir.file("o.rib"),
+               small_scene("o.exr", kBucket, "Option \"bucket\" \"string order\" [\"diagonal\"]\n"));
+    auto o = run_process({kRenderer, "o.rib"}, dir.path().string());
+    EXPECT_EQ(o.exit_code, 1) << o.err;
+    EXPECT_NE(o.err.find("o.rib:5:17: error: Option \"bucket\" \"order\": unknown order \"diagonal\""),
+              std::string::npos)
+        << o.err;
+    write_text(dir.file("s.rib"),
+               small_scene("s.exr", kBucket, "Option \"limits\" \"int[2] bucketsize\" [0 16]\n"));
+    auto s = run_process({kRenderer, "s.rib"}, dir.path().string());
+    EXPECT_EQ(s.exit_code, 1) << s.err;
+    EXPECT_NE(s.err.find("s.rib:5:17: error: Option \"limits\" \"bucketsize\": expected two whole"),
+              std::string::npos)
+        << s.err;
+    EXPECT_FALSE(fs::exists(dir.file("o.exr")));
+    EXPECT_FALSE(fs::exists(dir.file("s.exr")));
+}
+
 TEST(CkrenderCli, CropWindowSetsTheDataWindow)
 {
     TempDir dir;

@@ -23,10 +23,12 @@
 #include <OpenImageIO/imagebuf.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
 #include <sstream>
 
 namespace {
@@ -228,6 +230,13 @@ TEST(Resume, PeriodicCheckpointsEveryIncrement)
     Log log;
     RenderOptions o;
     o.checkpoint.interval = ck::parse_interval_sequence("1i").value();
+    // Every write takes at least 50 ms (the hook runs inside it), so the cost
+    // is far above 5% however fast or slow (TSan) the tiny render is: the
+    // warning does not depend on the machine's timing.
+    o.before_write = [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return ck::Status{};
+    };
     EXPECT_EQ(render(f, o, factory(), &log), FrameOutcome::Finished);
     for (int g = 1; g <= 6; ++g)
         EXPECT_NE(log.text.find("checkpoint " + std::to_string(g) + " committed"), std::string::npos)
