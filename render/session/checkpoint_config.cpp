@@ -22,8 +22,8 @@ namespace ck::render {
 namespace {
 
 const char* const kIniPrefixes[] = {"/ckrender/checkpoint/", "/prman/checkpoint/"};
-const char* const kIniKeys[] = {"interval", "exitat",       "asfinal",
-                                "command",  "allowcommand", "commandtimeout"};
+const char* const kIniKeys[] = {"interval",     "exitat",         "asfinal",       "command",
+                                "allowcommand", "commandtimeout", "bucketinterval"};
 
 std::string trim(const std::string& s)
 {
@@ -123,6 +123,19 @@ Status apply_ini_value(CheckpointConfig& config, const std::string& key, const s
         return set_exitat(config, value, where);
     if (key == "commandtimeout")
         return set_command_timeout(config, value, where);
+    if (key == "bucketinterval") {
+        const std::string text = trim(value);
+        if (text == "off") {
+            config.bucket_interval.reset();
+            return {};
+        }
+        auto one = parse_interval(text);
+        if (!one || !one->is_time())
+            return bad(where, "bucketinterval: expected a time such as 60s or 2m, or off, found \"" +
+                                  text + "\"");
+        config.bucket_interval = one->seconds;
+        return {};
+    }
     if (key == "asfinal" && !parse_bool(value, config.asfinal))
         return bad(where, "asfinal: expected 0/1, true/false, yes/no or on/off, found \"" +
                               value + "\"");
@@ -200,7 +213,10 @@ Result<IniSettings> parse_ini(const std::string& text, const std::string& name)
         }
         if (!known)
             return bad(where, "unknown setting \"" + key + "\" (known: interval, exitat, "
-                              "asfinal, command, allowcommand, commandtimeout)");
+                              "asfinal, command, allowcommand, commandtimeout, bucketinterval)");
+        if (sub == "bucketinterval" && std::string(prefix) != "/ckrender/checkpoint/")
+            return bad(where, "\"" + key + "\" is ckrender's own setting: write "
+                              "/ckrender/checkpoint/bucketinterval");
         if (value.empty())
             return bad(where, "\"" + key + "\" needs a value");
         if (Status s = apply_ini_value(scratch, sub, value, where); !s)

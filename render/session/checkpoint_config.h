@@ -64,6 +64,10 @@ struct CliCheckpoint {
     bool allow_command = false;
 };
 
+/// S2: a bucket render to OpenEXR commits its finished buckets this often
+/// when nothing else is asked (docs/checkpointing.md, "Bucket renders").
+inline constexpr double kDefaultBucketIntervalSeconds = 60.0;
+
 struct CheckpointConfig {
     std::vector<Interval> interval;  ///< Empty: no periodic checkpoints.
     std::optional<Interval> exitat;  ///< Per-frame limit (S9).
@@ -73,6 +77,10 @@ struct CheckpointConfig {
     /// Longest one run of the command may take (commandtimeout). It applies
     /// when the caller copies it into CommandContext::timeout_seconds.
     double command_timeout = kDefaultCommandTimeoutSeconds;
+    /// S2: how often a bucket render to OpenEXR commits its finished buckets
+    /// when no time interval is given (/ckrender/checkpoint/bucketinterval);
+    /// nullopt = never ("off").
+    std::optional<double> bucket_interval = kDefaultBucketIntervalSeconds;
 
     /// Checkpointing is on when an interval or an exit-at is set.
     bool enabled() const { return !interval.empty() || exitat.has_value(); }

@@ -198,6 +198,18 @@ FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
                             intervals.end());
         }
     }
+    // S2: a bucket render that can hold a checkpoint keeps its finished
+    // buckets on disk without being asked, unless a time interval was given.
+    if (!frame.sampling.incremental && m_can_checkpoint && config.bucket_interval &&
+        std::none_of(intervals.begin(), intervals.end(),
+                     [](const Interval& i) { return i.is_time(); })) {
+        Interval every;
+        every.seconds = *config.bucket_interval;
+        intervals.push_back(every);
+        log(prefix + "bucket mode: finished buckets are committed every " + every.str() +
+            ", so a kill loses at most that much work (-checkpoint TIME or "
+            "/ckrender/checkpoint/bucketinterval changes it)");
+    }
     m_schedule = CheckpointSchedule(std::move(intervals));
 
     if (!config.command.empty()) {
@@ -325,19 +337,22 @@ void FrameSession::render_tile_incremental(const PixelWindow& tile, int incremen
     tile_done(added, 0);
 }
 
-void FrameSession::render_tile_bucket(const PixelWindow& tile)
+bool FrameSession::render_tile_bucket(const PixelWindow& tile)
 {
     // Each pixel to its target, samples in index order; a stop request is
     // honoured between pixels, so a bucket never delays an exit for long (B5).
     uint64_t added = 0;
-    size_t finished = 0;
+    size_t finished = 0;  // pixels this call took to the target
+    size_t skipped = 0;   // pixels that were there already
     for (int y = tile.y0; y < tile.y1 && !interrupt_pending(); ++y)
         for (int x = tile.x0; x < tile.x1; ++x) {
             if (interrupt_pending())
                 break;
             float w = m_film.weight(x, y);
-            if (w >= float(m_target))
+            if (w >= float(m_target)) {
+                ++skipped;
                 continue;
+            }
             // Within a pixel too: a huge maxsamples must not outlast a stop (B5).
             // A pixel left part-sampled continues from its weight, which is the
             // index of its next sample, so the bits stay the same (B1).
@@ -355,6 +370,11 @@ void FrameSession::render_tile_bucket(const PixelWindow& tile)
             ++finished;
         }
     tile_done(added, finished);
+    // Whole only when every pixel is at the target: a tile a stop cut short
+    // returns normally too, and counting it as done let a pass that a
+    // periodic checkpoint interrupted end the frame with pixels never
+    // rendered (a black hole in the final, exit 0).
+    return finished + skipped == size_t(tile.width()) * size_t(tile.height());
 }
 
 void FrameSession::tile_done(uint64_t samples_added, size_t pixels_finished)
@@ -441,18 +461,25 @@ FrameSession::LoopEnd FrameSession::render_loop()
         std::atomic<size_t> next{0};
         arena.execute([&] {
             const int workers = tbb::this_task_arena::max_concurrency();
-            tbb::parallel_for(0, workers, [&](int) {
-                (void)gate.load(std::memory_order_acquire);
-                for (size_t i = next.fetch_add(1, std::memory_order_relaxed); i < tiles.size();
-                     i = next.fetch_add(1, std::memory_order_relaxed)) {
-                    if (interrupt_pending())
-                        break;
-                    (void)fault::hit("render.tile");
-                    body(tiles[i]);
-                    done.fetch_add(1, std::memory_order_relaxed);
-                }
-                chunks.fetch_add(1, std::memory_order_release);
-            });
+            // The blocked_range form, as before: its body is copied into the
+            // task, where ThreadSanitizer sees the hand-off (the index form
+            // keeps a reference to this stack frame, which TSan cannot).
+            tbb::parallel_for(tbb::blocked_range<int>(0, workers, 1),
+                              [&](const tbb::blocked_range<int>&) {
+                                  (void)gate.load(std::memory_order_acquire);
+                                  // Each chunk drains the counter; a chunk
+                                  // that finds it empty ends at once.
+                                  for (size_t i = next.fetch_add(1, std::memory_order_relaxed);
+                                       i < tiles.size();
+                                       i = next.fetch_add(1, std::memory_order_relaxed)) {
+                                      if (interrupt_pending())
+                                          break;
+                                      (void)fault::hit("render.tile");
+                                      if (body(tiles[i]))
+                                          done.fetch_add(1, std::memory_order_relaxed);
+                                  }
+                                  chunks.fetch_add(1, std::memory_order_release);
+                              });
         });
         (void)chunks.load(std::memory_order_acquire);
         return done.load() == tiles.size();
@@ -483,7 +510,10 @@ FrameSession::LoopEnd FrameSession::render_loop()
         m_increment_now.store(increment, std::memory_order_relaxed);
         while (increment < m_target) {
             const bool complete = run_pass(
-                [&](const PixelWindow& tile) { render_tile_incremental(tile, increment); });
+                [&](const PixelWindow& tile) {
+                    render_tile_incremental(tile, increment);  // never stops inside a tile
+                    return true;
+                });
             if (auto end = handle_events())
                 return *end;
             if (!complete)
@@ -505,7 +535,8 @@ FrameSession::LoopEnd FrameSession::render_loop()
         }
     } else {
         for (;;) {
-            const bool complete = run_pass([&](const PixelWindow& tile) { render_tile_bucket(tile); });
+            const bool complete =
+                run_pass([&](const PixelWindow& tile) { return render_tile_bucket(tile); });
             if (auto end = handle_events())
                 return *end;
             if (complete)

@@ -174,7 +174,8 @@ private:
     bool interrupt_pending() const;
     LoopEnd render_loop();
     void render_tile_incremental(const PixelWindow& tile, int increment);
-    void render_tile_bucket(const PixelWindow& tile);
+    /// True when every pixel of the tile reached the target (false: stopped).
+    bool render_tile_bucket(const PixelWindow& tile);
     CheckpointHeader make_header(const char* reason, const char* state);
     /// The header of the film's state now, at `generation` (make_header takes the next one).
     CheckpointHeader header_at(const char* reason, const char* state, uint64_t generation) const;

@@ -589,7 +589,7 @@ int run(const Options& options, JsonLines& json)
             print_line(prefix + "stopped by signal " + std::to_string(ck::render::exit_signal()) +
                        "; the outputs cannot hold a checkpoint, so the image as it stands is "
                        "written as a draft, which -recover 1 cannot continue");
-            return exit_code(ExitCode::Draft);
+            return any_exit_at ? options.resumable_exit_code : exit_code(ExitCode::Draft);
         case FrameOutcome::Stopped:
             return options.resumable_exit_code;
         case FrameOutcome::SignalBeforeWork:
