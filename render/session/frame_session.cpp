@@ -454,26 +454,23 @@ FrameSession::LoopEnd FrameSession::render_loop()
     auto run_pass = [&](auto&& body) {
         std::atomic<size_t> done{0};
         std::atomic<size_t> chunks{0};
-        gate.fetch_add(1, std::memory_order_release);
-        // The buckets are taken in their order from one counter: a worker per
-        // thread of the arena, each taking the next bucket when it is free
-        // (a parallel_for would split the range and lose the order).
+        // The buckets are taken in their order from one counter (a plain
+        // parallel_for over them would split the order among the threads).
         std::atomic<size_t> next{0};
+        // Released after everything the workers read was made.
+        gate.fetch_add(1, std::memory_order_release);
         arena.execute([&] {
-            const int workers = tbb::this_task_arena::max_concurrency();
-            // The blocked_range form, as before: its body is copied into the
-            // task, where ThreadSanitizer sees the hand-off (the index form
-            // keeps a reference to this stack frame, which TSan cannot).
-            tbb::parallel_for(tbb::blocked_range<int>(0, workers, 1),
-                              [&](const tbb::blocked_range<int>&) {
+            // TBB splits the range among the threads as it likes; each index
+            // only stands for one bucket to take, and which bucket is always
+            // the next of the order, from the counter.
+            tbb::parallel_for(tbb::blocked_range<size_t>(0, tiles.size(), 1),
+                              [&](const tbb::blocked_range<size_t>& r) {
                                   (void)gate.load(std::memory_order_acquire);
-                                  // Each chunk drains the counter; a chunk
-                                  // that finds it empty ends at once.
-                                  for (size_t i = next.fetch_add(1, std::memory_order_relaxed);
-                                       i < tiles.size();
-                                       i = next.fetch_add(1, std::memory_order_relaxed)) {
+                                  for (size_t k = r.begin(); k != r.end(); ++k) {
                                       if (interrupt_pending())
                                           break;
+                                      const size_t i =
+                                          next.fetch_add(1, std::memory_order_relaxed);
                                       (void)fault::hit("render.tile");
                                       if (body(tiles[i]))
                                           done.fetch_add(1, std::memory_order_relaxed);
