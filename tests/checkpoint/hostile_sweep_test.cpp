@@ -218,6 +218,12 @@ protected:
             ++tally.skipped;  // root reads a mode-000 file: nothing hostile
             return;
         }
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        if (c.limit.find("ulimit -v") != std::string::npos) {
+            ++tally.skipped;  // a sanitizer's shadow memory cannot start under ulimit -v
+            return;
+        }
+#endif
         TempDir dir;
         for (const auto& entry : fs::directory_iterator(s_template->path()))
             fs::copy(entry.path(), dir.path() / entry.path().filename());
