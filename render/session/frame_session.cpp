@@ -101,16 +101,6 @@ std::string progress_text(const Progress& p)
     return t;
 }
 
-std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size)
-{
-    std::vector<PixelWindow> tiles;
-    for (int y = window.y0; y < window.y1; y += tile_size)
-        for (int x = window.x0; x < window.x1; x += tile_size)
-            tiles.push_back({x, y, std::min(x + tile_size, window.x1),
-                             std::min(y + tile_size, window.y1)});
-    return tiles;
-}
-
 std::vector<PixelWindow> order_buckets(const PixelWindow& window, int width, int height,
                                        scene::BucketOrder order)
 {

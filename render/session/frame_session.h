@@ -31,8 +31,8 @@
 
 namespace ck::render {
 
-/// Edge length of the square tiles that the render loop hands to threads.
-inline constexpr int kTileSize = 16;
+// The buckets' size and order come from the scene (Sampling::bucket_width,
+// bucket_height, bucket_order: 16x16, horizontal by default).
 
 using Clock = std::chrono::steady_clock;
 
@@ -234,9 +234,6 @@ private:
     Status m_recover_failure;     // recover() could not read the outputs: run() fails with it
     bool m_busy_warned = false;  // S8: "still being written" said once per frame
 };
-
-/// The tiles of a window in scan order (rows of kTileSize, left to right).
-std::vector<PixelWindow> make_tiles(const PixelWindow& window, int tile_size = kTileSize);
 
 /// The buckets of a window, `width` x `height` pixels (the last row and column
 /// clipped), in the order the render threads take them (Option "bucket"

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,15 @@ inline std::vector<float> image_pixels(const std::string& path)
         return {};
     }
     return v;
+}
+
+/// A file's bytes ("" when it cannot be read), to check that nothing changed it.
+inline std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
 }
 
 /// The last "checkpoint N committed (..., K samples per pixel, written ..." in a log: K, or -1.

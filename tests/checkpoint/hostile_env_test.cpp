@@ -38,6 +38,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ck::test::image_pixels;
+using ck::test::read_file;
 using ck::test::run_process;
 using ck::test::TempDir;
 
@@ -254,13 +255,6 @@ TEST(HostileEnvironment, FifoOrDeviceAsTheSettingsFileIsAUsageError)
         << r.err;
 }
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // Rewrites the checkpoint at `path` with ~w of its first pixel set to `w`, and
 // every hash recomputed, as a forger would: only the ~w rule can catch it.

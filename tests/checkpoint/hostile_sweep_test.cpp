@@ -45,6 +45,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ck::test::image_pixels;
+using ck::test::read_file;
 using ck::test::run_process;
 using ck::test::TempDir;
 
@@ -70,13 +71,6 @@ const std::string kScene =
 
 const char* const kDisplays[] = {"out.exr", "aux.exr"};
 
-std::string read_file(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 void write_sky(const std::string& path)
 {
@@ -229,7 +223,7 @@ protected:
             fs::copy(entry.path(), dir.path() / entry.path().filename());
         std::map<std::string, std::string> before;
         for (const char* d : kDisplays)
-            before[d] = read_file(dir.path() / d);
+            before[d] = read_file((dir.path() / d).string());
         if (!c.path.empty()) {
             ASSERT_TRUE(make_hostile(dir.path() / c.path, c.kind)) << std::strerror(errno);
         }
@@ -282,7 +276,7 @@ protected:
                     lost = true;
                     ADD_FAILURE() << d << " differs from an undisturbed render";
                 }
-            } else if (read_file(dir.path() / d) != before[d]) {
+            } else if (read_file((dir.path() / d).string()) != before[d]) {
                 lost = true;
                 ADD_FAILURE() << d << " was changed by a run that failed (exit "
                               << r.exit_code << ")";

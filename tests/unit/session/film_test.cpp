@@ -84,7 +84,7 @@ TEST(Tiles, CoverTheWindowExactlyOnce)
 {
     PixelWindow window{3, 5, 40, 21};
     std::set<std::pair<int, int>> seen;
-    for (const PixelWindow& t : ck::render::make_tiles(window, 16)) {
+    for (const PixelWindow& t : ck::render::order_buckets(window, 16, 16, ck::scene::BucketOrder::Horizontal)) {
         EXPECT_LE(t.width(), 16);
         EXPECT_LE(t.height(), 16);
         for (int y = t.y0; y < t.y1; ++y)
