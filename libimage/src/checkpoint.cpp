@@ -6,8 +6,10 @@
 #include <ck/fault.h>
 #include <ck/file_kind.h>
 #include <ck/safe_read.h>
+#include <ck/tiff_checkpoint.h>
 
 #include "attributes.h"
+#include "checkpoint_read.h"
 
 #include <OpenEXR/ImfInputFile.h>
 #include <OpenEXR/openexr.h>
@@ -276,8 +278,11 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
                         std::string("cannot open: ") + std::strerror(err));
         }
     }
+    // A bucket render to TIFF keeps its state in a second page (tiff_checkpoint.h).
+    if (detect_image_format(path) == ImageFormat::Tiff)
+        return read_tiff_checkpoint(path, channel_names);
     if (!has_exr_magic(path))
-        return fail(ErrorCode::Corrupt, "not an OpenEXR file");
+        return fail(ErrorCode::Corrupt, "not an OpenEXR or TIFF file");
 
     // OpenEXRCore first: it checks every header attribute against the file
     // size, and check_image_structure() the chunk table and the pixel count.
@@ -326,9 +331,33 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
             return fail(ErrorCode::Corrupt, "pixel state does not match ck:stateHash "
                                             "(damaged or altered)");
 
-        CheckpointImage image;
+        return detail::select_checkpoint_channels(path, spec, header.value(), all, channel_names);
+    } catch (const std::bad_alloc&) {
+        return fail(ErrorCode::Corrupt, "too large to read (out of memory)");
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::Corrupt, e.what());
+    }
+}
+
+namespace detail {
+
+Result<CheckpointImage> select_checkpoint_channels(const std::string& path,
+                                                  const OIIO::ImageSpec& spec,
+                                                  const CheckpointHeader& header,
+                                                  const std::vector<float>& all,
+                                                  const std::vector<std::string>& wanted)
+{
+    auto fail = [&](ErrorCode code, const std::string& why) {
+        return Status{code, path + ": " + why};
+    };
+    const std::vector<std::string> channel_names =
+        wanted.empty() ? std::vector<std::string>(spec.channelnames.begin(), spec.channelnames.end())
+                       : wanted;
+    const size_t npixels = size_t(spec.image_pixels());
+    const int nch = spec.nchannels;
+    CheckpointImage image;
         image.spec = spec;
-        image.header = header.value();
+        image.header = header;
         image.channel_names = channel_names;
         std::vector<int> index;
         for (const std::string& name : channel_names) {
@@ -372,13 +401,10 @@ Result<CheckpointImage> read_checkpoint(const std::string& path,
             if (!problems.empty())
                 return fail(ErrorCode::Corrupt, "damaged checkpoint: " + problems.front());
         }
-        return image;
-    } catch (const std::bad_alloc&) {
-        return fail(ErrorCode::Corrupt, "too large to read (out of memory)");
-    } catch (const std::exception& e) {
-        return fail(ErrorCode::Corrupt, e.what());
-    }
+    return image;
 }
+
+}  // namespace detail
 
 std::string exact_number(double v)
 {

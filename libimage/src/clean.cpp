@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/clean.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
@@ -95,17 +96,19 @@ enum class OutputState { Final, Checkpoint, Unreadable };
 OutputState output_state(const std::string& path)
 {
     const Magic magic = file_magic(path);
-    if (magic == Magic::Tiff)
-        return OutputState::Final;  // TIFF never carries checkpoint state (OIIO drops ck: keys)
-    if (magic != Magic::OpenExr)
+    if (magic != Magic::OpenExr && magic != Magic::Tiff)
         return OutputState::Unreadable;
     try {
-        // Header only, through the OpenEXR reader whatever the name says.
-        auto in = OIIO::ImageInput::create(format::kOpenExrFormat);
+        // Header only, through the reader the magic names whatever the name says.
+        auto in = OIIO::ImageInput::create(magic == Magic::Tiff ? format::kTiffFormat
+                                                                : format::kOpenExrFormat);
         OIIO::ImageSpec spec;
         if (!in || !in->open(path, spec))
             return OutputState::Unreadable;
-        return has_checkpoint_state(spec) ? OutputState::Checkpoint : OutputState::Final;
+        // A bucket render's TIFF checkpoint says so in its description.
+        return has_checkpoint_state(spec) || is_tiff_checkpoint_spec(spec)
+                   ? OutputState::Checkpoint
+                   : OutputState::Final;
     } catch (const std::exception&) {
         return OutputState::Unreadable;
     }
@@ -141,6 +144,15 @@ std::string roll_forward_keep(const std::string& part, const std::string& output
     if (!image || image->header.display_count < 2)
         return {};
     const CheckpointHeader& p = image->header;
+    if (file_magic(output) == Magic::Tiff) {
+        // A TIFF checkpoint's header is in its description: read it whole.
+        auto committed = read_checkpoint(output, {});
+        if (committed &&
+            (committed->header.render_id != p.render_id || committed->header.generation >= p.generation))
+            return {};
+        if (!committed && committed.status().code() == ErrorCode::NotFound)
+            return {};  // the output is a final: the render finished after this part
+    }
     try {
         auto in = OIIO::ImageInput::create(format::kOpenExrFormat);
         OIIO::ImageSpec spec;

@@ -4,6 +4,7 @@
 
 #include <ck/checkpoint_format.h>
 #include <ck/fault.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <OpenImageIO/filesystem.h>
 
@@ -77,10 +78,40 @@ private:
     int m_errno = 0;
 };
 
+// A bucket render's TIFF checkpoint: two pages (tiff_checkpoint.h). OIIO's
+// TIFF writer appends a page by closing the file and opening it again by name
+// in libtiff's "a" mode; through our handle that second open starts a new
+// file (measured with OIIO 2.4.7: only the last page survived). So OIIO writes
+// `part`, the fresh file of ours the caller created (O_EXCL | O_NOFOLLOW), by
+// name; since nothing then checks its writes, the file is read back in full
+// (structure, both hashes, the picture) before the caller fsyncs it: a disk
+// that filled up mid-write leaves a part that fails here, never one that is
+// renamed into place.
+bool encode_tiff_checkpoint(const std::string& part, const ImageWrite& image, std::string& error)
+{
+    auto out = OIIO::ImageOutput::create(format::kTiffFormat);
+    if (!out) {
+        error = "no TIFF writer: " + OIIO::geterror();
+        return false;
+    }
+    out->threads(1);
+    if (!write_tiff_checkpoint(*out, part, image, error))
+        return false;
+    auto back = read_tiff_checkpoint(part, {});
+    if (!back) {
+        error = "the written checkpoint does not read back (" + back.status().message() +
+                "); is the disk full?";
+        return false;
+    }
+    return true;
+}
+
 // Hands our FILE* to OIIO. OIIO's close() reports success even when the disk
 // filled up, so the caller checks the stream itself afterwards.
 bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, std::string& error)
 {
+    if (image.format_name == format::kTiffFormat && has_checkpoint_state(image.spec))
+        return encode_tiff_checkpoint(part, image, error);
     WriteFile proxy(fp);  // we keep ownership of fp
     // Create by format name: "x.exr.part" would make OIIO look for a "part" plugin.
     auto out = OIIO::ImageOutput::create(image.format_name, &proxy);
@@ -94,11 +125,12 @@ bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, 
     }
     // Our own worker threads already fill the cores; keep the encoder on this thread.
     out->threads(1);
-    bool good = out->open(part, image.spec) &&
-                out->write_image(OIIO::TypeFloat, image.pixels) && out->close();
+    const bool good = out->open(part, image.spec) &&
+                      out->write_image(OIIO::TypeFloat, image.pixels) && out->close();
+    const std::string why = good ? std::string() : out->geterror();
     if (!good)
         error = proxy.error_number() != 0 ? "write failed: " + errno_text(proxy.error_number())
-                                          : out->geterror();
+                                          : why;
     return good;
 }
 

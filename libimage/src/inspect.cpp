@@ -3,6 +3,7 @@
 #include <ck/inspect.h>
 
 #include <ck/checkpoint_format.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <OpenImageIO/imagebufalgo.h>
 #include <nlohmann/json.hpp>
@@ -176,6 +177,33 @@ void check_weights(const OIIO::ImageBuf& buf, bool keep_plane, ImageReport& repo
         report.problems.push_back(std::move(problem));
 }
 
+// A bucket render's TIFF checkpoint (tiff_checkpoint.h): the state and the
+// ck: keys are in the second page and the description, and reading them runs
+// every check a resume runs.
+void inspect_tiff_checkpoint(const std::string& path, const InspectOptions& options,
+                             ImageReport& report)
+{
+    report.kind = ImageKind::Checkpoint;
+    auto image = read_tiff_checkpoint(path, {});
+    if (!image) {
+        std::string why = image.status().message();
+        if (why.compare(0, path.size() + 2, path + ": ") == 0)
+            why.erase(0, path.size() + 2);
+        report.problems.push_back(why);
+        return;
+    }
+    describe_checkpoint(image->spec, report);
+    std::string channels;
+    for (const std::string& c : image->channel_names)
+        channels += (channels.empty() ? "" : ",") + c;
+    report.notes.push_back("TIFF checkpoint: the first page is the picture, the second the "
+                           "exact state (" + channels + ", float)");
+    OIIO::ImageBuf buf(image->spec, image->pixels.data());
+    check_weights(buf, options.keep_weights, report);
+    report.state_hash_checked = true;  // read_tiff_checkpoint() verified it
+    report.pixels_checked = report.problems.empty();
+}
+
 void read_all_pixels(OIIO::ImageInput& in, const InspectOptions& options, ImageReport& report)
 {
     for (int s = 0; s < report.subimages; ++s) {
@@ -337,6 +365,11 @@ Result<ImageReport> inspect_image(const std::string& path, const InspectOptions&
             ++levels;
         report.miplevels = std::max(1, levels);
         describe_layout(spec, report);
+        if (report.format == ImageFormat::Tiff && is_tiff_checkpoint_spec(spec)) {
+            input.close();
+            inspect_tiff_checkpoint(path, options, report);
+            return report;
+        }
         describe_checkpoint(spec, report);
 
         // 4. Every pixel, unless damage is already known (no need to feed a

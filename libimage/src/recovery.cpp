@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/recovery.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
@@ -486,7 +487,7 @@ Result<OIIO::ImageSpec> read_complete_final(const std::string& path)
     if (!in)
         return in.status();
     const OIIO::ImageSpec spec = (*in)->spec();
-    if (has_checkpoint_state(spec))
+    if (has_checkpoint_state(spec) || is_tiff_checkpoint_spec(spec))
         return Status{ErrorCode::Corrupt, path + ": a checkpoint, not a final image"};
     if (auto pixels = read_subimage(**in, 0, 0); !pixels)
         return pixels.status();

@@ -7,6 +7,7 @@
 #include <ck/inspect.h>
 #include <ck/provenance.h>
 #include <ck/safe_read.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <OpenImageIO/imagebufalgo.h>
 
@@ -63,6 +64,70 @@ std::string types_text(const OIIO::ImageSpec& spec)
             out += (out.empty() ? "" : "/") + t;
     }
     return out;
+}
+
+// A bucket render's TIFF checkpoint (tiff_checkpoint.h): the final is the
+// state's colour channels, at the picture page's pixel type and compression,
+// in one page, what ckrender writes when the render finishes (S4).
+Result<StripResult> strip_tiff_checkpoint(const std::string& in, const std::string& out,
+                                          const std::string& temp, const StripOptions& options,
+                                          const ImageReport& report, StripResult result)
+{
+    if (!options.compression.empty() || options.half)
+        return Status{ErrorCode::InvalidArgument,
+                      "--compression and --half apply to OpenEXR; a TIFF keeps its own pixel "
+                      "type and compression"};
+    const bool unfinished = report.header && report.header->min_samples <
+                                                 report.header->target_samples;
+    if (unfinished && same_file(in, out) && !options.force) {
+        const CheckpointHeader& h = *report.header;
+        return Status{ErrorCode::Unsupported,
+                      "an unfinished checkpoint (" + std::to_string(h.min_samples) + " of " +
+                          std::to_string(h.target_samples) +
+                          " samples per pixel): stripping it in place discards the state a "
+                          "resume needs; pass --force to strip it anyway, or -o OUT to keep "
+                          "the checkpoint"};
+    }
+    auto image = read_tiff_checkpoint(in, {});
+    if (!image)
+        return image.status();
+    auto opened = open_image(in, ImageFormat::Tiff);
+    if (!opened)
+        return opened.status();
+    const OIIO::ImageSpec picture = (*opened)->spec(0, 0);
+    (*opened)->close();
+
+    OIIO::ImageSpec out_spec = stripped_spec(image->spec, result.kept_channels,
+                                             result.removed_attributes);
+    out_spec.set_format(picture.format);
+    out_spec.attribute("compression", picture.get_string_attribute("compression", "zip"));
+    out_spec.attribute("tiff:write_exif", 0);
+    for (const char* key : {format::kSoftwareAttr, "PixelAspectRatio"})
+        if (const OIIO::ParamValue* p = picture.find_attribute(key))
+            out_spec.attribute(key, p->type(), p->data());
+    result.removed_channels = {format::kWeightChannel};
+    result.compression = out_spec.get_string_attribute("compression");
+    result.output_type = types_text(out_spec);
+    // TIFF keeps no provenance record (OIIO drops custom attributes).
+    std::vector<float> kept;
+    const size_t npixels = size_t(image->spec.image_pixels());
+    const size_t nch = image->channel_names.size();
+    kept.reserve(npixels * result.kept_channels.size());
+    for (size_t p = 0; p < npixels; ++p)
+        for (size_t c = 0; c < nch; ++c)
+            if (image->channel_names[c] != format::kWeightChannel)
+                kept.push_back(image->pixels[p * nch + c]);
+    ImageWrite write;
+    write.path = out;
+    write.format_name = format::kTiffFormat;
+    write.spec = out_spec;
+    write.pixels = kept.data();
+    if (Status s = write_new_file(temp, write); !s)
+        return s;
+    if (Status s = commit_file(temp, out); !s)
+        return s;
+    result.action = StripAction::Stripped;
+    return result;
 }
 
 }  // namespace
@@ -165,6 +230,8 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
             result.action = StripAction::Copied;
             return result;
         }
+        if (report->format == ImageFormat::Tiff && checkpoint)
+            return strip_tiff_checkpoint(in, out, temp, options, *report, result);
         if (report->subimages > 1)
             return Status{ErrorCode::Unsupported, "multi-part checkpoints cannot be stripped yet"};
 

@@ -191,6 +191,17 @@ void Parser::warn_pixel_variance(const SourceLoc& loc, float variance, const std
                             "gets maxsamples (or PixelSamples x * y) samples");
 }
 
+int Parser::quantize_bits(float one, float lo, float hi)
+{
+    if (one == 0.0f)
+        return 0;
+    if (one == 255.0f && lo == 0.0f && hi == 255.0f)
+        return 8;
+    if (one == 65535.0f && lo == 0.0f && hi == 65535.0f)
+        return 16;
+    return -1;
+}
+
 void Parser::rq_quantize(Request& req)
 {
     std::size_t i = 0;
@@ -198,14 +209,27 @@ void Parser::rq_quantize(Request& req)
     std::vector<float> v;
     if (!get_string(req, i, type, "type") || !get_numbers(req, i, 4, v) || !no_more(req, i))
         return;
-    // One = 0 asks for float pixels, which is what ckrender writes; depth is never written.
-    if (v[0] == 0.0f || type == "z")
+    // Depth is never written; "rgba" sets the depth of TIFF displays.
+    if (type == "z")
         return;
-    m_rep.warn_once("quantize", req.loc,
-                    "Quantize \"" + type + "\" " + number_text(v[0]) + " " + number_text(v[1]) +
-                        " " + number_text(v[2]) + " " + number_text(v[3]) +
-                        " is ignored: ckrender writes 32-bit float pixels, not quantized or "
-                        "dithered ones");
+    const std::string text = "Quantize \"" + type + "\" " + number_text(v[0]) + " " +
+                             number_text(v[1]) + " " + number_text(v[2]) + " " +
+                             number_text(v[3]);
+    const int bits = quantize_bits(v[0], v[1], v[2]);
+    if (bits < 0) {
+        m_rep.warn_once("quantize", req.loc,
+                        text + " is ignored: ckrender writes 8-bit (255 0 255), 16-bit "
+                               "(65535 0 65535) or float (0) pixels; writing 32-bit float");
+        return;
+    }
+    if (v[3] != 0.0f && bits > 0)
+        m_rep.warn_once("quantize-dither", req.loc,
+                        text + ": the dither amplitude is ignored; quantized pixels are "
+                               "rounded, not dithered");
+    FrameSettings& s = settings();
+    s.quantize_bits = bits;
+    s.quantize_loc = req.loc;
+    s.quantize_text = text;
 }
 
 void Parser::rq_pixel_filter(Request& req)
@@ -421,12 +445,18 @@ void Parser::rq_display(Request& req)
             continue;
         std::string what;
         if (name == "quantize") {
-            bool is_float = true;
-            for (float v : p.as_floats())
-                is_float = is_float && v == 0.0f;
-            if (is_float)
+            // [zero one min max], as RenderMan's display drivers take it.
+            const std::vector<float> q = p.as_floats();
+            const int bits = q.size() == 4 ? quantize_bits(q[1], q[2], q[3]) : -1;
+            if (bits == 0 || (bits > 0 && d.format == ImageFormat::TIFF)) {
+                d.bits = bits;
+                d.bits_given = true;
                 continue;
-            what = "is ignored: ckrender writes 32-bit float pixels, not quantized ones";
+            }
+            what = bits > 0 ? "is ignored: OpenEXR displays are written as 32-bit float"
+                            : "is ignored: ckrender writes 8-bit [0 255 0 255], 16-bit "
+                              "[0 65535 0 65535] or float [0 0 0 0] pixels; writing 32-bit "
+                              "float";
         } else if (name == "dither") {
             if (p.as_floats().empty() || p.as_floats()[0] == 0.0f)
                 continue;

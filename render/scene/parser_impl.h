@@ -76,6 +76,11 @@ struct FrameSettings {
     bool display_requested = false;  ///< Some Display request was given (even a rejected one).
     bool display_rejected = false;   ///< Some Display request was an error.
     std::string screen_display;      ///< The last screen display skipped, for messages.
+    /// Quantize "rgba": 0 (float), 8 or 16 bits, for TIFF displays without
+    /// their own "quantize"; -1 when no Quantize was given.
+    int quantize_bits = -1;
+    SourceLoc quantize_loc;
+    std::string quantize_text;  ///< The request as written, for the OpenEXR note.
     OptionMap options;
     std::vector<std::string> archive_path;  ///< Option "searchpath" "archive", expanded.
     std::vector<std::string> texture_path;  ///< Option "searchpath" "texture", expanded.
@@ -221,6 +226,8 @@ private:
     void rq_pixel_variance(Request& req);
     void rq_pixel_filter(Request& req);
     void rq_quantize(Request& req);
+    /// 0 (float), 8 or 16 for quantize values one, min, max; -1 when unsupported.
+    static int quantize_bits(float one, float lo, float hi);
     void warn_pixel_variance(const SourceLoc& loc, float variance, const std::string& what);
     void rq_display(Request& req);
     void rq_hider(Request& req);

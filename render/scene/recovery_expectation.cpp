@@ -37,11 +37,14 @@ std::vector<std::string> checkpoint_channels(const Display& display)
 
 std::string checkpoint_blocker(const Frame& frame)
 {
+    // S2: a bucket render to TIFF or OpenEXR can always be recovered; S3: an
+    // incremental one only to OpenEXR.
     for (const Display& d : frame.displays)
-        if (d.format != ImageFormat::OpenEXR)
+        if (d.format != ImageFormat::OpenEXR &&
+            (frame.sampling.incremental || d.format != ImageFormat::TIFF))
             return d.loc.str() + ": Display \"" + d.name +
                    "\" is not OpenEXR; an incremental render can only be checkpointed and "
-                   "recovered to OpenEXR";
+                   "recovered to OpenEXR (a bucket render also to TIFF)";
     return {};
 }
 

@@ -112,6 +112,10 @@ struct Display {
     /// every other mode (a channel ckrender cannot write yet) as a scene error.
     std::string mode = "rgba";
     std::string compression;  ///< "compression"/"exrcompression" parameter, empty = default.
+    /// Stored pixel depth: 0 for 32-bit float, 8 or 16 for a quantized TIFF
+    /// (Display "quantize" [0 255 0 255], or the frame's Quantize "rgba" 255 0 255).
+    int bits = 0;
+    bool bits_given = false;  ///< The Display's own "quantize" set `bits`.
     std::vector<Param> params;  ///< Every parameter, raw.
     SourceLoc loc;
 };

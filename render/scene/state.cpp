@@ -88,6 +88,18 @@ void Parser::rq_world_begin(Request& req)
     frame->sampling = s.sampling;
     frame->max_depth = s.max_depth;
     frame->displays = s.displays;
+    // Quantize "rgba" sets the depth of every TIFF display without its own.
+    if (s.quantize_bits >= 0)
+        for (Display& d : frame->displays) {
+            if (d.bits_given)
+                continue;
+            if (d.format == ImageFormat::TIFF)
+                d.bits = s.quantize_bits;
+            else if (s.quantize_bits > 0)
+                m_rep.warn_once("quantize-exr:" + d.name, s.quantize_loc,
+                                s.quantize_text + " is ignored for Display \"" + d.name +
+                                    "\": OpenEXR displays are written as 32-bit float");
+        }
     frame->options = s.options;
     frame->assets = s.assets;
     if (frame->displays.empty() && s.display_requested) {

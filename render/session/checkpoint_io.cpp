@@ -71,7 +71,10 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
         const int colour = display_channel_count(display);
         OutputImage image;
         image.path = display.name;
-        image.format_name = format::kOpenExrFormat;
+        // A TIFF checkpoint keeps display_spec's format as its picture's type
+        // (tiff_checkpoint.h); the state itself is always float32.
+        image.format_name = display.format == scene::ImageFormat::TIFF ? format::kTiffFormat
+                                                                       : format::kOpenExrFormat;
         image.spec = display_spec(frame, display, window);
         image.spec.nchannels = colour + 1;
         image.spec.channelnames.push_back(format::kWeightChannel);

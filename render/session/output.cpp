@@ -62,8 +62,14 @@ OIIO::ImageSpec display_spec(const scene::Frame& frame, const scene::Display& di
     spec.attribute(format::kSoftwareAttr, software_name());
     spec.attribute("PixelAspectRatio", frame.image.pixel_aspect);
     spec.attribute("worldtocamera", OIIO::TypeMatrix, &frame.camera.world_to_camera);
-    if (display.format == scene::ImageFormat::TIFF)
+    if (display.format == scene::ImageFormat::TIFF) {
         spec.attribute("tiff:write_exif", 0);  // avoids a spurious libtiff error (traps, 7)
+        // Quantized TIFF: OIIO rounds and clamps the float pixels on write.
+        if (display.bits == 8)
+            spec.set_format(OIIO::TypeDesc::UINT8);
+        else if (display.bits == 16)
+            spec.set_format(OIIO::TypeDesc::UINT16);
+    }
     return spec;
 }
 

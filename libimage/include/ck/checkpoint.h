@@ -99,7 +99,8 @@ struct CheckpointImage {
 
 /// Reads a checkpoint: checks the OpenEXR magic bytes and that every chunk is
 /// present, reads the header, reads `channel_names` by name (OIIO reorders
-/// channels on read), and verifies ck:stateHash over them.
+/// channels on read; every channel when empty), and verifies ck:stateHash over
+/// them. A TIFF is read as a TIFF checkpoint (tiff_checkpoint.h).
 /// Errors: ErrorCode::NotFound (no such file, or an EXR without ck:state: not
 /// a checkpoint), ErrorCode::Io (the file is there but cannot be opened:
 /// permissions, EMFILE, EIO), ErrorCode::Corrupt (not an

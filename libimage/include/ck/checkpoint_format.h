@@ -23,6 +23,13 @@ inline constexpr const char* kPartSuffix = ".part";
 inline constexpr const char* kOpenExrFormat = "openexr";
 inline constexpr const char* kTiffFormat = "tiff";
 
+/// TIFF checkpoints (tiff_checkpoint.h): the key that opens the JSON
+/// ImageDescription of the picture page, with the layout version as its value,
+/// and the ImageDescription of the state page.
+inline constexpr const char* kTiffCheckpointMarker = "ckrender-checkpoint";
+inline constexpr int kTiffCheckpointVersion = 1;
+inline constexpr const char* kTiffStatePageMarker = "ckrender checkpoint state";
+
 /// The Software attribute written into every image.
 inline constexpr const char* kSoftwareAttr = "Software";
 

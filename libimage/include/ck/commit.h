@@ -19,7 +19,9 @@
 namespace ck {
 
 /// One image to write: float32 pixels, interleaved in spec.nchannels order,
-/// covering spec's data window row by row.
+/// covering spec's data window row by row; spec.format is the type stored
+/// (OIIO converts). A TIFF whose spec carries ck:state is written as a TIFF
+/// checkpoint (tiff_checkpoint.h): spec.format is then its picture's type.
 struct ImageWrite {
     std::string path;         ///< Final path (the part file is path + ".part").
     std::string format_name;  ///< OIIO format: format::kOpenExrFormat or format::kTiffFormat.

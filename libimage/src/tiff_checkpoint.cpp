@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The ckrender authors.
+#include <ck/tiff_checkpoint.h>
+
+#include <ck/checkpoint_format.h>
+#include <ck/safe_read.h>
+
+#include "checkpoint_read.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string_view>
+
+namespace ck {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Compressions a TIFF checkpoint may use: lossless ones only (the picture is
+// checked against the state, so it must read back as written).
+bool is_lossless_tiff(const std::string& compression)
+{
+    return compression == "none" || compression == "zip" || compression == "lzw" ||
+           compression == "packbits";
+}
+
+bool is_checkpoint_key(std::string_view name)
+{
+    const std::string_view state = format::kKeyState;
+    const std::string_view ns = state.substr(0, state.find(':') + 1);  // "ck:"
+    return name.substr(0, ns.size()) == ns || name == format::kCheckpointElapsed;
+}
+
+// OIIO's TIFF reader takes "oiio:Name=value" hints out of an ImageDescription
+// (measured: "oiio:ConstantColor=1" vanished from the text). JSON may spell
+// any character of a string as \uXXXX, so no ':' after "oiio" is left for it
+// to find; JSON's own syntax has no letters there, so only strings change.
+std::string hide_oiio_hints(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == ':' && i >= 4) {
+            std::string tail = text.substr(i - 4, 4);
+            for (char& c : tail)
+                c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (tail == "oiio") {
+                out += "\\u003a";
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+std::string description_of(const OIIO::ImageSpec& state)
+{
+    json j;
+    j[format::kTiffCheckpointMarker] = format::kTiffCheckpointVersion;
+    j["note"] = "ckrender checkpoint of an unfinished bucket render: unrendered pixels are black "
+                "with alpha 0; the exact state is the second page. Resume with ckrender -recover 1; "
+                "ckstrip makes a plain TIFF";
+    json attributes = json::object();
+    for (const OIIO::ParamValue& p : state.extra_attribs) {
+        const std::string name = p.name().string();
+        if (!is_checkpoint_key(name))
+            continue;
+        const OIIO::TypeDesc t = p.type();
+        if (t == OIIO::TypeInt)
+            attributes[name] = json::array({"int", p.get_int()});
+        else if (t == OIIO::TypeFloat)
+            attributes[name] = json::array({"float", double(p.get_float())});
+        else if (t == OIIO::TypeDesc::DOUBLE)
+            attributes[name] = json::array({"double", *static_cast<const double*>(p.data())});
+        else if (t == OIIO::TypeString)
+            attributes[name] = json::array({"string", p.get_string(1 << 24)});
+    }
+    j["attributes"] = std::move(attributes);
+    j["dataWindow"] = json::array({state.x, state.y, state.width, state.height});
+    j["displayWindow"] =
+        json::array({state.full_x, state.full_y, state.full_width, state.full_height});
+    json channels = json::array();
+    for (const std::string& c : state.channelnames)
+        channels.push_back(c);
+    j["stateChannels"] = std::move(channels);
+    return hide_oiio_hints(j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// The state spec a description stands for: its windows, channels and ck:
+// attributes, as an OpenEXR checkpoint's spec would hold them.
+Result<OIIO::ImageSpec> spec_of(const std::string& description)
+{
+    auto bad = [](const std::string& why) {
+        return Status{ErrorCode::Corrupt, "damaged checkpoint description (ImageDescription): " +
+                                              why};
+    };
+    const json j = json::parse(description, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object())
+        return bad("not a JSON object");
+    const auto version = j.find(format::kTiffCheckpointMarker);
+    if (version == j.end() || !version->is_number_integer())
+        return bad(std::string("no \"") + format::kTiffCheckpointMarker + "\" version");
+    if (version->get<int64_t>() > format::kTiffCheckpointVersion)
+        return Status{ErrorCode::Unsupported,
+                      "TIFF checkpoint layout version " + std::to_string(version->get<int64_t>()) +
+                          " is newer than this ckrender reads (" +
+                          std::to_string(format::kTiffCheckpointVersion) + ")"};
+    auto window = [&](const char* key, int out[4]) {
+        const auto w = j.find(key);
+        if (w == j.end() || !w->is_array() || w->size() != 4)
+            return false;
+        for (size_t i = 0; i < 4; ++i) {
+            if (!(*w)[i].is_number_integer())
+                return false;
+            const int64_t v = (*w)[i].get<int64_t>();
+            if (v < -(int64_t(1) << 30) || v > (int64_t(1) << 30))
+                return false;
+            out[i] = int(v);
+        }
+        return true;
+    };
+    int data[4], display[4];
+    if (!window("dataWindow", data) || !window("displayWindow", display))
+        return bad("no valid dataWindow or displayWindow");
+    const auto channels = j.find("stateChannels");
+    if (channels == j.end() || !channels->is_array() || channels->size() < 2 ||
+        channels->size() > 16)
+        return bad("no valid stateChannels");
+    OIIO::ImageSpec spec(data[2], data[3], int(channels->size()), OIIO::TypeFloat);
+    spec.x = data[0];
+    spec.y = data[1];
+    spec.full_x = display[0];
+    spec.full_y = display[1];
+    spec.full_width = display[2];
+    spec.full_height = display[3];
+    spec.channelnames.clear();
+    spec.alpha_channel = -1;
+    for (const json& c : *channels) {
+        if (!c.is_string())
+            return bad("a state channel name is not a string");
+        spec.channelnames.push_back(c.get<std::string>());
+    }
+    const auto attributes = j.find("attributes");
+    if (attributes == j.end() || !attributes->is_object())
+        return bad("no attributes");
+    for (const auto& [name, value] : attributes->items()) {
+        if (!is_checkpoint_key(name) || !value.is_array() || value.size() != 2 ||
+            !value[0].is_string())
+            return bad("attribute \"" + name + "\" is malformed");
+        const std::string type = value[0].get<std::string>();
+        const json& v = value[1];
+        if (type == "int" && v.is_number_integer() && v.get<int64_t>() >= INT32_MIN &&
+            v.get<int64_t>() <= INT32_MAX)
+            spec.attribute(name, int(v.get<int64_t>()));
+        else if (type == "float" && v.is_number())
+            spec.attribute(name, float(v.get<double>()));
+        else if (type == "double" && v.is_number()) {
+            const double d = v.get<double>();
+            spec.attribute(name, OIIO::TypeDesc::DOUBLE, &d);
+        } else if (type == "string" && v.is_string())
+            spec.attribute(name, v.get<std::string>());
+        else
+            return bad("attribute \"" + name + "\" is malformed");
+    }
+    return spec;
+}
+
+bool picture_type_ok(OIIO::TypeDesc t)
+{
+    return t == OIIO::TypeDesc::UINT8 || t == OIIO::TypeDesc::UINT16 || t == OIIO::TypeFloat;
+}
+
+}  // namespace
+
+bool is_tiff_checkpoint_spec(const OIIO::ImageSpec& spec)
+{
+    const std::string prefix = std::string("{\"") + format::kTiffCheckpointMarker + "\":";
+    const std::string text = spec.get_string_attribute("ImageDescription");
+    return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<unsigned char> tiff_checkpoint_picture(const OIIO::ImageSpec& state_spec,
+                                                   const float* state, OIIO::TypeDesc type)
+{
+    const size_t npixels = size_t(state_spec.image_pixels());
+    const size_t nch = size_t(state_spec.nchannels);
+    const int r = state_spec.channelindex("R"), g = state_spec.channelindex("G"),
+              b = state_spec.channelindex("B"), a = state_spec.channelindex("A"),
+              w = state_spec.channelindex(format::kWeightChannel);
+    std::vector<float> rgba(npixels * 4, 0.0f);
+    for (size_t p = 0; p < npixels; ++p) {
+        const float* s = state + p * nch;
+        float* d = &rgba[p * 4];
+        d[0] = r >= 0 ? s[r] : 0.0f;
+        d[1] = g >= 0 ? s[g] : 0.0f;
+        d[2] = b >= 0 ? s[b] : 0.0f;
+        d[3] = a >= 0 ? s[a] : (w >= 0 && s[w] > 0.0f ? 1.0f : 0.0f);
+    }
+    std::vector<unsigned char> out(rgba.size() * type.size());
+    OIIO::convert_pixel_values(OIIO::TypeFloat, rgba.data(), type, out.data(), int(rgba.size()));
+    return out;
+}
+
+bool write_tiff_checkpoint(OIIO::ImageOutput& out, const std::string& name,
+                           const ImageWrite& image, std::string& error)
+{
+    const OIIO::ImageSpec& state = image.spec;
+    const OIIO::TypeDesc type = picture_type_ok(state.format) ? state.format : OIIO::TypeFloat;
+    std::string compression = state.get_string_attribute("compression");
+    if (!is_lossless_tiff(compression))
+        compression = "zip";
+
+    OIIO::ImageSpec picture(state.width, state.height, 4, type);
+    picture.x = state.x;
+    picture.y = state.y;
+    picture.full_x = state.full_x;
+    picture.full_y = state.full_y;
+    picture.full_width = state.full_width;
+    picture.full_height = state.full_height;
+    picture.channelnames = {"R", "G", "B", "A"};
+    picture.alpha_channel = 3;
+    for (const OIIO::ParamValue& p : state.extra_attribs)
+        if (!is_checkpoint_key(p.name().string()))
+            picture.attribute(p.name().string(), p.type(), p.data());
+    picture.attribute("compression", compression);
+    picture.attribute("tiff:write_exif", 0);
+    picture.attribute("ImageDescription", description_of(state));
+
+    OIIO::ImageSpec page(state.width, state.height, state.nchannels, OIIO::TypeFloat);
+    page.x = state.x;
+    page.y = state.y;
+    page.full_x = state.full_x;
+    page.full_y = state.full_y;
+    page.full_width = state.full_width;
+    page.full_height = state.full_height;
+    page.channelnames = state.channelnames;
+    page.alpha_channel = -1;
+    page.attribute("compression", compression);
+    page.attribute("tiff:write_exif", 0);
+    page.attribute("ImageDescription", format::kTiffStatePageMarker);
+    if (const std::string software = state.get_string_attribute(format::kSoftwareAttr);
+        !software.empty())
+        page.attribute(format::kSoftwareAttr, software);
+
+    const std::vector<unsigned char> pixels =
+        tiff_checkpoint_picture(state, image.pixels, type);
+    OIIO::ImageSpec specs[2] = {picture, page};
+    const bool good = out.open(name, 2, specs) && out.write_image(type, pixels.data()) &&
+                      out.open(name, page, OIIO::ImageOutput::AppendSubimage) &&
+                      out.write_image(OIIO::TypeFloat, image.pixels) && out.close();
+    if (!good)
+        error = out.geterror();
+    return good;
+}
+
+Result<CheckpointImage> read_tiff_checkpoint(const std::string& path,
+                                             const std::vector<std::string>& channel_names)
+{
+    auto fail = [&](ErrorCode code, const std::string& why) {
+        return Status{code, path + ": " + why};
+    };
+    try {
+        // Every directory, strip and tile inside the file, before a decoder
+        // sees it: a truncated TIFF otherwise reads as zeros with success.
+        auto structure = check_image_structure(path, 0);
+        if (!structure)
+            return fail(structure.status().code() == ErrorCode::Unsupported ? ErrorCode::Corrupt
+                                                                            : structure.status().code(),
+                        structure.status().message());
+        auto opened = open_image(path, ImageFormat::Tiff);
+        if (!opened)
+            return fail(opened.status().code(), opened.status().message());
+        OIIO::ImageInput& in = *opened.value();
+        const OIIO::ImageSpec picture = in.spec(0, 0);
+        const OIIO::ImageSpec page = in.spec(1, 0);
+        const bool has_state_page =
+            !page.undefined() &&
+            page.get_string_attribute("ImageDescription") == format::kTiffStatePageMarker;
+        if (!is_tiff_checkpoint_spec(picture)) {
+            if (has_state_page)
+                return fail(ErrorCode::Corrupt,
+                            "damaged checkpoint: it has ckrender's state page but its first page "
+                            "lost the checkpoint description (rewritten by another program?)");
+            return fail(ErrorCode::NotFound, "not a checkpoint (a plain TIFF)");
+        }
+        auto lifted = spec_of(picture.get_string_attribute("ImageDescription"));
+        if (!lifted)
+            return fail(lifted.status().code(), lifted.status().message());
+        OIIO::ImageSpec spec = lifted.value();
+        if (!has_state_page)
+            return fail(ErrorCode::Corrupt,
+                        "damaged checkpoint: the state page (the second page) is missing or not "
+                        "ckrender's (rewritten by another program?)");
+        if (!in.spec(2, 0).undefined())
+            return fail(ErrorCode::Corrupt,
+                        "damaged checkpoint: more than two pages (rewritten by another program?)");
+        auto same_window = [&](const OIIO::ImageSpec& s) {
+            return s.width == spec.width && s.height == spec.height && s.x == spec.x &&
+                   s.y == spec.y;
+        };
+        if (!same_window(picture) || picture.nchannels != 4 || !picture_type_ok(picture.format))
+            return fail(ErrorCode::Corrupt, "damaged checkpoint: the picture page is not the "
+                                            "4-channel image of the data window its description "
+                                            "names (edited by another program?)");
+        if (!same_window(page) || page.nchannels != spec.nchannels ||
+            page.format != OIIO::TypeFloat)
+            return fail(ErrorCode::Corrupt,
+                        "damaged checkpoint: the state page is not " +
+                            std::to_string(spec.nchannels) +
+                            " float32 channels over the data window (edited by another program?)");
+
+        auto header = get_checkpoint_attributes(spec);
+        if (!header && header.status().code() == ErrorCode::NotFound)
+            return fail(ErrorCode::Corrupt, std::string("damaged checkpoint: no ") +
+                                                format::kKeyState + " in its description");
+        if (!header)
+            return fail(header.status().code(), header.status().message());
+
+        const size_t npixels = size_t(spec.image_pixels());
+        std::vector<float> all(npixels * size_t(spec.nchannels));
+        (void)in.geterror();
+        if (!in.read_image(1, 0, 0, spec.nchannels, OIIO::TypeFloat, all.data()) ||
+            in.has_error())
+            return fail(ErrorCode::Corrupt, "cannot read the state page: " + in.geterror());
+        if (state_hash(spec, all.data()) != header->state_hash)
+            return fail(ErrorCode::Corrupt, "pixel state does not match ck:stateHash "
+                                            "(damaged or altered)");
+        std::vector<unsigned char> shown(npixels * 4 * picture.format.size());
+        if (!in.read_image(0, 0, 0, 4, picture.format, shown.data()) || in.has_error())
+            return fail(ErrorCode::Corrupt, "cannot read the picture page: " + in.geterror());
+        in.close();
+        if (shown != tiff_checkpoint_picture(spec, all.data(), picture.format))
+            return fail(ErrorCode::Corrupt,
+                        "the picture page does not match the state page (edited by another "
+                        "program?)");
+        return detail::select_checkpoint_channels(path, spec, header.value(), all, channel_names);
+    } catch (const std::bad_alloc&) {
+        return fail(ErrorCode::Corrupt, "too large to read (out of memory)");
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::Corrupt, e.what());
+    }
+}
+
+}  // namespace ck
