@@ -370,7 +370,12 @@ Result<StructureInfo> check_tiff(const std::string& path, uint64_t file_size,
             f.u16(at, tag);
             f.u16(at + 2, e.type);
             f.u32(at + 4, e.count);
-            const uint64_t unit = e.type == 3 ? 2 : e.type == 4 ? 4 : 0;
+            // Bytes per value of each TIFF 6 field type (BYTE .. IFD); every
+            // value stored out of line must lie inside the file, whatever its
+            // type (a TIFF cut inside its last ImageDescription otherwise read
+            // back as a shorter text with success).
+            static const uint8_t kTypeBytes[14] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
+            const uint64_t unit = e.type < 14 ? kTypeBytes[e.type] : 0;
             if (unit != 0 && uint64_t(e.count) * unit > 4) {
                 uint32_t off = 0;
                 f.u32(at + 8, off);

@@ -575,6 +575,11 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
     const uint64_t generation = base.generation;
     const int min_samples = int(m_film.min_weight());
     std::vector<float> snapshot = m_film.data();  // all that the render threads pay for (B4)
+    // What this checkpoint holds, not what the film holds when its commit is
+    // logged: the threads go on while the writer writes.
+    uint64_t pixels_done = 0;
+    for (size_t i = Film::kWeightOffset; i < snapshot.size(); i += Film::kValuesPerPixel)
+        pixels_done += snapshot[i] >= float(m_target) ? 1 : 0;
 
     Status status;
     if (sync || m_run_command) {
@@ -582,7 +587,8 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
         m_writer->wait_idle();
         const auto write_start = Clock::now();
         status = m_writer->write_now(snapshot, base);
-        after_commit(status, generation, reason, min_samples, seconds_since(write_start));
+        after_commit(status, generation, reason, min_samples, pixels_done,
+                     seconds_since(write_start));
     } else {
         if (m_writer->busy() && !m_busy_warned) {
             m_busy_warned = true;
@@ -592,8 +598,10 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
         }
         const std::string why = reason;
         m_writer->submit({std::move(snapshot), base,
-                          [this, generation, why, min_samples](const Status& s, double seconds) {
-                              after_commit(s, generation, why.c_str(), min_samples, seconds);
+                          [this, generation, why, min_samples, pixels_done](const Status& s,
+                                                                            double seconds) {
+                              after_commit(s, generation, why.c_str(), min_samples, pixels_done,
+                                           seconds);
                           }});
     }
     const double stall = seconds_since(start);
@@ -605,7 +613,7 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
 }
 
 void FrameSession::after_commit(const Status& status, uint64_t generation, const char* reason,
-                                int min_samples, double write_seconds)
+                                int min_samples, uint64_t pixels_done, double write_seconds)
 {
     const std::string prefix = "frame " + std::to_string(m_frame.number) + ": ";
     if (m_options.on_checkpoint) {
@@ -616,7 +624,7 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
         e.ok = bool(status);
         e.error = status ? std::string() : status.message();
         e.min_samples = min_samples;
-        e.pixels_done = m_pixels_finished.load();
+        e.pixels_done = pixels_done;
         e.pixels = m_film.pixel_count();
         e.write_seconds = write_seconds;
         e.frame_elapsed = frame_elapsed();
@@ -642,8 +650,8 @@ void FrameSession::after_commit(const Status& status, uint64_t generation, const
     log(prefix + "checkpoint " + std::to_string(generation) + " committed (" + reason + ", " +
         (m_frame.sampling.incremental
              ? spp_text(min_samples)
-             : std::to_string(m_pixels_finished.load()) + " of " +
-                   std::to_string(m_film.pixel_count()) + " pixels done") +
+             : std::to_string(pixels_done) + " of " + std::to_string(m_film.pixel_count()) +
+                   " pixels done") +
         ", written in " + format_seconds(write_seconds) + " s, " +
         duration_text(frame_elapsed()) + " into the frame)");
 
@@ -681,7 +689,7 @@ Status FrameSession::write_final(bool draft)
         const auto write_start = Clock::now();
         Status s = m_writer->write_now(m_film.data(), base);
         after_commit(s, base.generation, format::kReasonFinished, int(m_film.min_weight()),
-                     seconds_since(write_start));
+                     m_pixels_finished.load(), seconds_since(write_start));
         return s;
     }
     // Finals keep no checkpoint state (S4), only a provenance record, so that

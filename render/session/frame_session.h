@@ -184,8 +184,9 @@ private:
     Status take_checkpoint(const char* reason, bool sync);
     /// Logs a commit (or its failure) and runs the post-checkpoint command.
     /// May run on the writer thread: touches no film or loop state.
+    /// `pixels_done`: pixels at the target in the committed snapshot.
     void after_commit(const Status& status, uint64_t generation, const char* reason,
-                      int min_samples, double write_seconds);
+                      int min_samples, uint64_t pixels_done, double write_seconds);
     /// The finals (or the asfinal checkpoint). `draft`: stopped early on outputs
     /// that cannot hold a checkpoint; the image as it stands, no command run.
     Status write_final(bool draft = false);

@@ -170,11 +170,23 @@ TEST(UnsupportedDisplay, PixelChangingDisplayParametersWarnOnce)
         "\"string filter\" \"box\" \"string compression\" \"lzw\"";
     ParseResult r = parse(scene_line2(line));
     ASSERT_TRUE(r.ok()) << dump(r);
-    expect_one_warning_at(r, "test.rib:2:" + std::to_string(column_of(line, "\"int[4] quantize")),
-                          "parameter \"quantize\" is ignored: ckrender writes 32-bit float");
+    // An 8-bit TIFF is honoured (issue 11: 8- and 16-bit TIFF displays).
+    EXPECT_TRUE(warnings_with(r, "quantize").empty()) << dump(r);
+    EXPECT_EQ(r.scene.frames.at(0).displays.at(0).bits, 8);
     expect_one_warning_at(r, "test.rib:2:" + std::to_string(column_of(line, "\"string filter")),
                           "parameter \"filter\" is ignored");
     EXPECT_TRUE(warnings_with(r, "compression").empty()) << "compression is honoured";
+
+    // OpenEXR stays float, and a depth other than 8, 16 or float is not written.
+    for (const std::string& bad :
+         {std::string("Display \"q.exr\" \"openexr\" \"rgb\" \"int[4] quantize\" [0 255 0 255]"),
+          std::string("Display \"q.tif\" \"tiff\" \"rgb\" \"int[4] quantize\" [0 1023 0 1023]")}) {
+        ParseResult b = parse(scene_line2(bad));
+        ASSERT_TRUE(b.ok()) << dump(b);
+        expect_one_warning_at(b, "test.rib:2:" + std::to_string(column_of(bad, "\"int[4] quantize")),
+                              "parameter \"quantize\" is ignored:");
+        EXPECT_EQ(b.scene.frames.at(0).displays.at(0).bits, 0);
+    }
 
     // Float quantization is what ckrender writes: no warning.
     ParseResult f = parse(scene_line2(
@@ -219,7 +231,23 @@ TEST(IgnoredSettings, ExposureAndQuantize)
                                       "Quantize \"rgba\" 65535 0 65535 0.5\n"
                                       "Display \"o.exr\" \"openexr\" \"rgba\"\n"));
     ASSERT_TRUE(q.ok()) << dump(q);
-    expect_one_warning_at(q, "test.rib:2:1", "Quantize \"rgba\" 255 0 255 0.5 is ignored");
+    // The last Quantize wins; OpenEXR stays float (one warning naming the
+    // display); the dither amplitude is named once.
+    expect_one_warning_at(q, "test.rib:3:1",
+                          "Quantize \"rgba\" 65535 0 65535 0.5 is ignored for Display \"o.exr\"");
+    EXPECT_EQ(warnings_with(q, "dither amplitude is ignored").size(), 1u) << dump(q);
+    ParseResult qt = parse(scene_line2("Quantize \"rgba\" 65535 0 65535 0",
+                                       "Display \"o.tif\" \"tiff\" \"rgba\"\n"
+                                       "Display \"+p.tif\" \"tiff\" \"rgba\" \"float[4] quantize\" "
+                                       "[0 255 0 255]\n"));
+    ASSERT_TRUE(qt.ok()) << dump(qt);
+    EXPECT_EQ(qt.warning_count(), 0) << dump(qt);
+    EXPECT_EQ(qt.scene.frames.at(0).displays.at(0).bits, 16);
+    EXPECT_EQ(qt.scene.frames.at(0).displays.at(1).bits, 8) << "the display's own wins";
+    ParseResult odd = parse(scene_line2("Quantize \"rgba\" 1023 0 1023 0",
+                                        "Display \"o.tif\" \"tiff\" \"rgba\"\n"));
+    expect_one_warning_at(odd, "test.rib:2:1", "Quantize \"rgba\" 1023 0 1023 0 is ignored");
+    EXPECT_EQ(odd.scene.frames.at(0).displays.at(0).bits, 0);
     ParseResult qf = parse(scene_line2("Quantize \"rgba\" 0 0 0 0",
                                        "Quantize \"z\" 255 0 255 0.5\n"
                                        "Display \"o.exr\" \"openexr\" \"rgba\"\n"));
