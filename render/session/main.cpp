@@ -332,8 +332,12 @@ void warn_about_disk_room(const ck::scene::Frame& frame)
         if (::statvfs(dir.empty() ? "." : dir.c_str(), &vfs) != 0)
             continue;
         const double free_bytes = double(vfs.f_bavail) * double(vfs.f_frsize);
+        // The float state, plus a TIFF checkpoint's RGBA picture page.
+        const double picture = d.format == ck::scene::ImageFormat::TIFF
+                                   ? 4.0 * (d.bits == 8 ? 1.0 : d.bits == 16 ? 2.0 : 4.0)
+                                   : 0.0;
         const double need = 2.0 * double(w.width()) * double(w.height()) *
-                            double(ck::render::display_channel_count(d) + 1) * 4.0;
+                            (double(ck::render::display_channel_count(d) + 1) * 4.0 + picture);
         if (free_bytes < need)
             print_line("ckrender: warning: " + d.loc.str() + ": Display \"" + d.name + "\": " +
                        size_text(free_bytes) + " free, a checkpoint may need up to " +

@@ -65,7 +65,12 @@ std::string summary_line(const std::string& path, const ImageReport& r, bool hea
     if (checkpoint && r.header) {
         const CheckpointHeader& h = *r.header;
         s << ", " << h.min_samples << "/" << h.target_samples << " samples ("
-          << fixed(percent_done(h, r), 1) << "% done)";
+          << fixed(percent_done(h, r), 1) << "% done";
+        // A bucket render finishes pixel by pixel: say how many (issue 11).
+        if (h.mode == format::kModeBucket && r.weights)
+            s << ", " << r.weights->pixels_at_target << " of " << r.weights->pixels
+              << " pixels finished";
+        s << ")";
     }
     if (r.checkpoint_elapsed)
         s << ", checkpointElapsed " << fixed(double(*r.checkpoint_elapsed), 1) << " s";
