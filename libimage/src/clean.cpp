@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 #include <ck/clean.h>
-#include <ck/tiff_checkpoint.h>
 
 #include <ck/checkpoint.h>
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 #include <ck/output_lock.h>
 #include <ck/recovery.h>
+#include <ck/tiff_checkpoint.h>
 
 #include <OpenImageIO/imageio.h>
 
@@ -147,8 +147,8 @@ std::string roll_forward_keep(const std::string& part, const std::string& output
     if (file_magic(output) == Magic::Tiff) {
         // A TIFF checkpoint's header is in its description: read it whole.
         auto committed = read_checkpoint(output, {});
-        if (committed &&
-            (committed->header.render_id != p.render_id || committed->header.generation >= p.generation))
+        if (committed && (committed->header.render_id != p.render_id ||
+                          committed->header.generation >= p.generation))
             return {};
         if (!committed && committed.status().code() == ErrorCode::NotFound)
             return {};  // the output is a final: the render finished after this part
@@ -276,7 +276,8 @@ private:
         c.reason = committed ? "a writer died while writing a checkpoint; the committed " +
                                    final_name + " is intact"
                              : "a writer died while writing the first checkpoint of " + final_name;
-        if (c.keep.empty() && magic == Magic::OpenExr)
+        // OpenEXR checkpoints, and a bucket render's TIFF checkpoints (S2).
+        if (c.keep.empty() && (magic == Magic::OpenExr || magic == Magic::Tiff))
             c.keep = roll_forward_keep(c.path, join(dir, final_name));
         m_scan.candidates.push_back(std::move(c));
     }

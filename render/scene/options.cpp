@@ -215,12 +215,12 @@ void Parser::rq_quantize(Request& req)
     const std::string text = "Quantize \"" + type + "\" " + number_text(v[0]) + " " +
                              number_text(v[1]) + " " + number_text(v[2]) + " " +
                              number_text(v[3]);
-    const int bits = quantize_bits(v[0], v[1], v[2]);
+    int bits = quantize_bits(v[0], v[1], v[2]);
     if (bits < 0) {
         m_rep.warn_once("quantize", req.loc,
                         text + " is ignored: ckrender writes 8-bit (255 0 255), 16-bit "
                                "(65535 0 65535) or float (0) pixels; writing 32-bit float");
-        return;
+        bits = 0;  // it replaces an earlier Quantize all the same
     }
     if (v[3] != 0.0f && bits > 0)
         m_rep.warn_once("quantize-dither", req.loc,

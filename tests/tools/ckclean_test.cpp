@@ -250,6 +250,34 @@ TEST(Ckclean, KeepsAPartThatCompletesAnInterruptedCommit)
     EXPECT_NE(r.err.find("interrupted commit"), std::string::npos) << r.err;
 }
 
+// Issue 11 (S2): the same for a bucket render's TIFF checkpoints, whose
+// header is in the picture page's description.
+TEST(Ckclean, KeepsATiffPartThatCompletesAnInterruptedCommit)
+{
+    TempDir dir;
+    std::string rib = scene({"a.tif", "b.tif"}, 1000000);
+    for (size_t at = rib.find("\"openexr\""); at != std::string::npos;
+         at = rib.find("\"openexr\"", at))
+        rib.replace(at, 9, "\"tiff\"");
+    rib.replace(rib.find("\"int incremental\" [1]"), 21, "\"int incremental\" [0]");
+    ASSERT_EQ(render(dir, rib, {"-checkpoint", ",0.3s"}).exit_code, 75);
+    fs::copy_file(dir.file("b.tif"), dir.file("b-gen1"));
+    ASSERT_EQ(render(dir, rib, {"-recover", "1", "-checkpoint", ",0.3s"}).exit_code, 75);
+    fs::rename(dir.file("b.tif"), dir.file("b.tif.part"));
+    fs::rename(dir.file("b-gen1"), dir.file("b.tif"));
+    auto r = clean(dir, {"--delete", "."});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(dir.file("b.tif.part")));
+    EXPECT_NE(r.err.find("interrupted commit"), std::string::npos) << r.err;
+
+    // Once the commit is completed (the rename -recover 1 does), a .part of
+    // the same generation is an orphan and goes.
+    fs::copy_file(dir.file("b.tif.part"), dir.file("b.tif"), fs::copy_options::overwrite_existing);
+    auto again = clean(dir, {"--delete", "."});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_FALSE(fs::exists(dir.file("b.tif.part"))) << again.err;
+}
+
 TEST(Ckclean, KeepsTheFinalOfAFinalWriteKilledBetweenItsRenames)
 {
     TempDir dir;

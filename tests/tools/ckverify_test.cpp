@@ -12,6 +12,7 @@
 #include <ck/output_lock.h>
 
 #include <OpenImageIO/imagebufalgo.h>
+#include <OpenImageIO/imageio.h>
 
 #include <gtest/gtest.h>
 
@@ -489,6 +490,54 @@ TEST(CkverifyAgreesWithCkrender, OutputThatCannotHoldACheckpoint)
               std::string::npos)
         << r.err;
     EXPECT_EQ(v.message.rfind("outputs cannot hold a checkpoint", 0), 0u) << v.message;
+}
+
+// Issue 11, item 5 (S2): a bucket render's TIFF and OpenEXR checkpoints:
+// ckverify predicts the resume, and a TIFF another program rewrote is damage
+// in both, with the same reason.
+TEST(CkverifyAgreesWithCkrender, BucketTiffCheckpointsResumeAndARewrittenOneIsDamage)
+{
+    TempDir dir;
+    std::string rib = scene({"a.tif", "b.exr"}, 1000000);
+    rib.replace(rib.find("\"int incremental\" [1]"), 21, "\"int incremental\" [0]");
+    write_text(dir.file("s.rib"), rib);
+    ASSERT_EQ(render(dir, {"-checkpoint", ",0.5s"}).exit_code, 75);
+    const Verdict v = verdict_of(dir);
+    EXPECT_EQ(v.exit_code, 0) << v.text;
+    EXPECT_EQ(v.outcome, "resumable") << v.json;
+    {
+        ProcessResult r = run_process({kRenderer, "-t", "1", "-recover", "1", "-checkpoint",
+                                       ",0.5s", "s.rib"},
+                                      dir.path().string());
+        EXPECT_EQ(r.exit_code, 75) << r.err;
+        EXPECT_NE(r.err.find("recover: resuming render " + json_string(v.json, "render_id").substr(0, 8)),
+                  std::string::npos)
+            << r.err;
+    }
+    // The first page alone, as oiiotool in.tif -o out.tif writes it: the state is gone.
+    {
+        auto in = OIIO::ImageInput::open(dir.file("a.tif"));
+        ASSERT_TRUE(in);
+        OIIO::ImageSpec spec = in->spec();
+        std::vector<float> px(size_t(spec.image_pixels()) * size_t(spec.nchannels));
+        ASSERT_TRUE(in->read_image(0, 0, 0, spec.nchannels, OIIO::TypeFloat, px.data()));
+        in.reset();
+        auto out = OIIO::ImageOutput::create("tif");
+        ASSERT_TRUE(out && out->open(dir.file("a.tif"), spec));
+        ASSERT_TRUE(out->write_image(OIIO::TypeFloat, px.data()) && out->close());
+    }
+    const Verdict d = verdict_of(dir);
+    EXPECT_EQ(d.exit_code, 1) << d.text;
+    EXPECT_EQ(d.outcome, "damaged") << d.json;
+    EXPECT_NE(d.message.find("the state page (the second page) is missing"), std::string::npos)
+        << d.message;
+    ProcessResult r = run_process({kRenderer, "-t", "1", "-recover", "1", "-checkpoint", ",0.5s",
+                                   "s.rib"},
+                                  dir.path().string());
+    EXPECT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_NE(r.err.find("recover: starting from scratch: " + d.message), std::string::npos)
+        << "ckverify said: " << d.message << "\nckrender said:\n"
+        << r.err;
 }
 
 TEST(CkverifyAgreesWithCkrender, RenderInProgress)
