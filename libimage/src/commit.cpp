@@ -128,8 +128,11 @@ bool encode_through(FILE* fp, const std::string& part, const ImageWrite& image, 
     }
     // Our own worker threads already fill the cores; keep the encoder on this thread.
     out->threads(1);
-    const bool good = out->open(part, image.spec) &&
-                      out->write_image(OIIO::TypeFloat, image.pixels) && out->close();
+    OIIO::ImageSpec spec = image.spec;
+    if (image.format_name == format::kTiffFormat)
+        move_provenance_to_description(spec);  // OIIO's TIFF writer drops ckrender: keys
+    const bool good = out->open(part, spec) && out->write_image(OIIO::TypeFloat, image.pixels) &&
+                      out->close();
     const std::string why = good ? std::string() : out->geterror();
     if (!good)
         error = proxy.error_number() != 0 ? "write failed: " + errno_text(proxy.error_number())

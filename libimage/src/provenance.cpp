@@ -3,6 +3,7 @@
 #include <ck/provenance.h>
 
 #include <ck/checkpoint_format.h>
+#include <ck/tiff_checkpoint.h>
 
 #include "attributes.h"
 
@@ -118,8 +119,14 @@ void erase_provenance_attributes(OIIO::ImageSpec& spec)
 
 Result<FinalProvenance> get_provenance_attributes(const OIIO::ImageSpec& spec)
 {
-    if (spec.find_attribute(format::kKeyProvenance) == nullptr)
+    if (spec.find_attribute(format::kKeyProvenance) == nullptr) {
+        // A TIFF final keeps its record in its description (tiff_checkpoint.h).
+        OIIO::ImageSpec lifted = spec;
+        if (lift_provenance_from_description(lifted) &&
+            lifted.find_attribute(format::kKeyProvenance) != nullptr)
+            return get_provenance_attributes(lifted);
         return Status{ErrorCode::NotFound, "no provenance record (ckrender:provenance)"};
+    }
     FinalProvenance p;
     StrictReader r(spec);
     if (!r.integer(format::kKeyProvenance, p.version))

@@ -77,17 +77,6 @@ Result<StripResult> strip_tiff_checkpoint(const std::string& in, const std::stri
         return Status{ErrorCode::InvalidArgument,
                       "--compression and --half apply to OpenEXR; a TIFF keeps its own pixel "
                       "type and compression"};
-    const bool unfinished = report.header && report.header->min_samples <
-                                                 report.header->target_samples;
-    if (unfinished && same_file(in, out) && !options.force) {
-        const CheckpointHeader& h = *report.header;
-        return Status{ErrorCode::Unsupported,
-                      "an unfinished checkpoint (" + std::to_string(h.min_samples) + " of " +
-                          std::to_string(h.target_samples) +
-                          " samples per pixel): stripping it in place discards the state a "
-                          "resume needs; pass --force to strip it anyway, or -o OUT to keep "
-                          "the checkpoint"};
-    }
     auto image = read_tiff_checkpoint(in, {});
     if (!image)
         return image.status();
@@ -108,7 +97,12 @@ Result<StripResult> strip_tiff_checkpoint(const std::string& in, const std::stri
     result.removed_channels = {format::kWeightChannel};
     result.compression = out_spec.get_string_attribute("compression");
     result.output_type = types_text(out_spec);
-    // TIFF keeps no provenance record (OIIO drops custom attributes).
+    // The provenance record, as for OpenEXR; the writer carries it in the
+    // TIFF's description (tiff_checkpoint.h).
+    if (report.header) {
+        result.provenance = provenance_of(*report.header, format::kMadeByStrip);
+        set_provenance_attributes(out_spec, *result.provenance);
+    }
     std::vector<float> kept;
     const size_t npixels = size_t(image->spec.image_pixels());
     const size_t nch = image->channel_names.size();
@@ -230,9 +224,7 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
             result.action = StripAction::Copied;
             return result;
         }
-        if (report->format == ImageFormat::Tiff && checkpoint)
-            return strip_tiff_checkpoint(in, out, temp, options, *report, result);
-        if (report->subimages > 1)
+        if (report->subimages > 1 && report->format != ImageFormat::Tiff)
             return Status{ErrorCode::Unsupported, "multi-part checkpoints cannot be stripped yet"};
 
         // 3. In place, an unfinished checkpoint is the only copy of the state a
@@ -248,6 +240,10 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
                               "resume needs; pass --force to strip it anyway, or -o OUT to keep "
                               "the checkpoint"};
         }
+
+        // A bucket render's TIFF checkpoint: its own layout (tiff_checkpoint.h).
+        if (report->format == ImageFormat::Tiff)
+            return strip_tiff_checkpoint(in, out, temp, options, *report, result);
 
         // 4. Read every channel as float; float and half survive that exactly.
         auto input = open_image(in, report->format);

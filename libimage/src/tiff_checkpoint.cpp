@@ -62,17 +62,31 @@ std::string hide_oiio_hints(const std::string& text)
     return out;
 }
 
-std::string description_of(const OIIO::ImageSpec& state)
+bool is_provenance_key(std::string_view name)
 {
-    json j;
-    j[format::kTiffCheckpointMarker] = format::kTiffCheckpointVersion;
-    j["note"] = "ckrender checkpoint of an unfinished bucket render: unrendered pixels are black "
-                "with alpha 0; the exact state is the second page. Resume with ckrender -recover 1; "
-                "ckstrip makes a plain TIFF";
+    return name.substr(0, std::string_view(format::kProvenancePrefix).size()) ==
+           format::kProvenancePrefix;
+}
+
+using KeyFilter = bool (*)(std::string_view);
+
+void erase_description_keys(OIIO::ImageSpec& spec, KeyFilter keep)
+{
+    std::vector<std::string> names;
+    for (const OIIO::ParamValue& p : spec.extra_attribs)
+        if (keep(p.name().string()))
+            names.push_back(p.name().string());
+    for (const std::string& name : names)
+        spec.erase_attribute(name);
+}
+
+// The attributes of `spec` that `keep` selects, as {"name": [type, value]}.
+json attributes_json(const OIIO::ImageSpec& spec, KeyFilter keep)
+{
     json attributes = json::object();
-    for (const OIIO::ParamValue& p : state.extra_attribs) {
+    for (const OIIO::ParamValue& p : spec.extra_attribs) {
         const std::string name = p.name().string();
-        if (!is_checkpoint_key(name))
+        if (!keep(name))
             continue;
         const OIIO::TypeDesc t = p.type();
         if (t == OIIO::TypeInt)
@@ -84,7 +98,49 @@ std::string description_of(const OIIO::ImageSpec& state)
         else if (t == OIIO::TypeString)
             attributes[name] = json::array({"string", p.get_string(1 << 24)});
     }
-    j["attributes"] = std::move(attributes);
+    return attributes;
+}
+
+// Sets on `spec` every {"name": [type, value]} of `attributes` that `keep`
+// accepts; "" when all were well formed, else what was wrong.
+std::string set_attributes_json(const json& attributes, KeyFilter keep, OIIO::ImageSpec& spec)
+{
+    if (!attributes.is_object())
+        return "no attributes";
+    for (const auto& [name, value] : attributes.items()) {
+        if (!keep(name) || !value.is_array() || value.size() != 2 || !value[0].is_string())
+            return "attribute \"" + name + "\" is malformed";
+        const std::string type = value[0].get<std::string>();
+        const json& v = value[1];
+        if (type == "int" && v.is_number_integer() && v.get<int64_t>() >= INT32_MIN &&
+            v.get<int64_t>() <= INT32_MAX)
+            spec.attribute(name, int(v.get<int64_t>()));
+        else if (type == "float" && v.is_number())
+            spec.attribute(name, float(v.get<double>()));
+        else if (type == "double" && v.is_number()) {
+            const double d = v.get<double>();
+            spec.attribute(name, OIIO::TypeDesc::DOUBLE, &d);
+        } else if (type == "string" && v.is_string())
+            spec.attribute(name, v.get<std::string>());
+        else
+            return "attribute \"" + name + "\" is malformed";
+    }
+    return {};
+}
+
+std::string dump(const json& j)
+{
+    return hide_oiio_hints(j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::string description_of(const OIIO::ImageSpec& state)
+{
+    json j;
+    j[format::kTiffCheckpointMarker] = format::kTiffCheckpointVersion;
+    j["note"] = "ckrender checkpoint of an unfinished bucket render: unrendered pixels are black "
+                "with alpha 0; the exact state is the second page. Resume with ckrender -recover 1; "
+                "ckstrip makes a plain TIFF";
+    j["attributes"] = attributes_json(state, is_checkpoint_key);
     j["dataWindow"] = json::array({state.x, state.y, state.width, state.height});
     j["displayWindow"] =
         json::array({state.full_x, state.full_y, state.full_width, state.full_height});
@@ -92,7 +148,7 @@ std::string description_of(const OIIO::ImageSpec& state)
     for (const std::string& c : state.channelnames)
         channels.push_back(c);
     j["stateChannels"] = std::move(channels);
-    return hide_oiio_hints(j.dump(-1, ' ', false, json::error_handler_t::replace));
+    return dump(j);
 }
 
 // The state spec a description stands for: its windows, channels and ck:
@@ -150,27 +206,11 @@ Result<OIIO::ImageSpec> spec_of(const std::string& description)
         spec.channelnames.push_back(c.get<std::string>());
     }
     const auto attributes = j.find("attributes");
-    if (attributes == j.end() || !attributes->is_object())
+    if (attributes == j.end())
         return bad("no attributes");
-    for (const auto& [name, value] : attributes->items()) {
-        if (!is_checkpoint_key(name) || !value.is_array() || value.size() != 2 ||
-            !value[0].is_string())
-            return bad("attribute \"" + name + "\" is malformed");
-        const std::string type = value[0].get<std::string>();
-        const json& v = value[1];
-        if (type == "int" && v.is_number_integer() && v.get<int64_t>() >= INT32_MIN &&
-            v.get<int64_t>() <= INT32_MAX)
-            spec.attribute(name, int(v.get<int64_t>()));
-        else if (type == "float" && v.is_number())
-            spec.attribute(name, float(v.get<double>()));
-        else if (type == "double" && v.is_number()) {
-            const double d = v.get<double>();
-            spec.attribute(name, OIIO::TypeDesc::DOUBLE, &d);
-        } else if (type == "string" && v.is_string())
-            spec.attribute(name, v.get<std::string>());
-        else
-            return bad("attribute \"" + name + "\" is malformed");
-    }
+    if (const std::string why = set_attributes_json(*attributes, is_checkpoint_key, spec);
+        !why.empty())
+        return bad(why);
     return spec;
 }
 
@@ -180,6 +220,35 @@ bool picture_type_ok(OIIO::TypeDesc t)
 }
 
 }  // namespace
+
+void move_provenance_to_description(OIIO::ImageSpec& spec)
+{
+    if (spec.find_attribute(format::kKeyProvenance) == nullptr)
+        return;
+    json j;
+    j[format::kTiffFinalMarker] = format::kTiffFinalVersion;
+    j["note"] = "ckrender final image; its provenance record (which render, scene and samples "
+                "made it) lets ckrender -recover 1 skip a finished frame";
+    j["attributes"] = attributes_json(spec, is_provenance_key);
+    erase_description_keys(spec, is_provenance_key);
+    spec.attribute("ImageDescription", dump(j));
+}
+
+bool lift_provenance_from_description(OIIO::ImageSpec& spec)
+{
+    const std::string prefix = std::string("{\"") + format::kTiffFinalMarker + "\":";
+    const std::string text = spec.get_string_attribute("ImageDescription");
+    if (text.compare(0, prefix.size(), prefix) != 0)
+        return false;
+    const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("attributes"))
+        return false;
+    OIIO::ImageSpec lifted = spec;
+    if (!set_attributes_json(j["attributes"], is_provenance_key, lifted).empty())
+        return false;
+    spec = lifted;
+    return true;
+}
 
 bool is_tiff_checkpoint_spec(const OIIO::ImageSpec& spec)
 {

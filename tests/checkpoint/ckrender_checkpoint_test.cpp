@@ -400,6 +400,46 @@ TEST(BucketMode, S11ExitAtOnABucketTiffWritesAResumableCheckpointAndExits75)
     EXPECT_EQ(pixels.back(), 0.0f) << "the last pixel cannot be rendered in 1 s: alpha 0";
 }
 
+// S4, S14 for TIFF: a finished bucket render's TIFF is one plain page with
+// its provenance record in the description, so -recover 1 skips the frame;
+// with asfinal it stays a (two-page) checkpoint, also finished.
+TEST(BucketMode, S4FinishedTiffIsPlainAndSkippedS14AsfinalStaysACheckpoint)
+{
+    TempDir dir;
+    write_text(dir.file("s.rib"), tiff_scene(16, false));
+    auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), 60,
+                         {"CKRENDER_INI="});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    {
+        auto in = OIIO::ImageInput::open(dir.file("out.tif"));
+        ASSERT_TRUE(in);
+        EXPECT_FALSE(in->seek_subimage(1, 0)) << "a final TIFF has one page";
+    }
+    EXPECT_EQ(ck::read_checkpoint(dir.file("out.tif"), {}).status().code(), ck::ErrorCode::NotFound);
+    auto again = run_process({kRenderer, "-t", "2", "-recover", "1", "s.rib"},
+                             dir.path().string(), 60, {"CKRENDER_INI="});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("recover: finished: render"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("nothing to render"), std::string::npos) << again.err;
+
+    TempDir asfinal;
+    write_text(asfinal.file("s.rib"),
+               tiff_scene(16, false, "Option \"checkpoint\" \"int asfinal\" [1]\n"));
+    auto a = run_process({kRenderer, "-t", "2", "s.rib"}, asfinal.path().string(), 60,
+                         {"CKRENDER_INI="});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto state = ck::read_checkpoint(asfinal.file("out.tif"), {});
+    ASSERT_TRUE(state.is_ok()) << state.status().message();
+    EXPECT_EQ(state->header.state, ck::format::kStateAsFinal);
+    EXPECT_EQ(state->header.min_samples, 16);
+    auto skip = run_process({kRenderer, "-t", "2", "-recover", "1", "s.rib"},
+                            asfinal.path().string(), 60, {"CKRENDER_INI="});
+    EXPECT_EQ(skip.exit_code, 0) << skip.err;
+    EXPECT_NE(skip.err.find("recover: finished"), std::string::npos) << skip.err;
+    EXPECT_EQ(pixels_of(asfinal.file("out.tif")), pixels_of(dir.file("out.tif")))
+        << "the asfinal picture page is the final's picture";
+}
+
 // The same for a stop signal: the image as it stands, exit 6 (not 128 + N:
 // the signal was handled; not 75: there is nothing to resume).
 TEST(CkrenderCheckpoint, ASigtermOnATiffWritesTheImageAsItStandsAndExits6)

@@ -29,6 +29,9 @@ inline constexpr const char* kTiffFormat = "tiff";
 inline constexpr const char* kTiffCheckpointMarker = "ckrender-checkpoint";
 inline constexpr int kTiffCheckpointVersion = 1;
 inline constexpr const char* kTiffStatePageMarker = "ckrender checkpoint state";
+/// A TIFF final's JSON ImageDescription carrying its provenance record.
+inline constexpr const char* kTiffFinalMarker = "ckrender-final";
+inline constexpr int kTiffFinalVersion = 1;
 
 /// The Software attribute written into every image.
 inline constexpr const char* kSoftwareAttr = "Software";

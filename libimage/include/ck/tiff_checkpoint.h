@@ -26,6 +26,17 @@
 
 namespace ck {
 
+/// TIFF finals: OIIO's TIFF writer drops the provenance record's ckrender:
+/// keys (provenance.h), so for a TIFF they move into a JSON ImageDescription
+/// ({"ckrender-final":1,...,"attributes":{...}}). Does nothing when `spec`
+/// has no record.
+void move_provenance_to_description(OIIO::ImageSpec& spec);
+
+/// The reverse, on a spec read from a TIFF: sets the ckrender: keys its
+/// description holds. False (spec unchanged) when it holds none or they are
+/// malformed; get_provenance_attributes() then finds no record.
+bool lift_provenance_from_description(OIIO::ImageSpec& spec);
+
 /// True when `spec` (page 0 of a TIFF) carries ckrender's checkpoint
 /// description: the file claims to be a checkpoint, sound or not.
 bool is_tiff_checkpoint_spec(const OIIO::ImageSpec& spec);

@@ -8,6 +8,7 @@
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 #include <ck/inspect.h>
+#include <ck/provenance.h>
 #include <ck/recovery.h>
 #include <ck/strip.h>
 #include <ck/tiff_checkpoint.h>
@@ -350,6 +351,12 @@ TEST(TiffCheckpoint, InspectReportsTheStateAndStripMakesAPlainTiff)
     EXPECT_EQ(in->spec().nchannels, 3);
     EXPECT_EQ(in->spec().format, OIIO::TypeDesc::UINT16);
     EXPECT_FALSE(ck::is_tiff_checkpoint_spec(in->spec()));
+    // Its provenance record survives OIIO's TIFF writer in the description.
+    auto provenance = ck::get_provenance_attributes(in->spec());
+    ASSERT_TRUE(provenance.is_ok()) << provenance.status().message();
+    EXPECT_EQ(provenance->made_by, format::kMadeByStrip);
+    EXPECT_TRUE(provenance->is_draft());
+    EXPECT_EQ(provenance->render_id, "0123456789abcdef0123456789abcdef");
     std::vector<uint16_t> px(size_t(kWidth) * kHeight * 3);
     ASSERT_TRUE(in->read_image(0, 0, 0, 3, OIIO::TypeDesc::UINT16, px.data()));
     EXPECT_EQ(px[0], uint16_t(0.1234567f * 65535.0f + 0.5f));
