@@ -10,6 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -80,7 +83,71 @@ void erase_description_keys(OIIO::ImageSpec& spec, KeyFilter keep)
         spec.erase_attribute(name);
 }
 
+std::string to_hex(const void* data, size_t size)
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < size; ++i) {
+        out += digits[bytes[i] >> 4];
+        out += digits[bytes[i] & 15];
+    }
+    return out;
+}
+
+bool from_hex(const std::string& text, std::string& out)
+{
+    if (text.size() % 2)
+        return false;
+    out.clear();
+    for (size_t i = 0; i < text.size(); i += 2) {
+        int v = 0;
+        for (size_t k = i; k < i + 2; ++k) {
+            const char c = text[k];
+            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + d;
+        }
+        out += char(v);
+    }
+    return true;
+}
+
+// An IEEE-754 bit pattern as `digits` lower-case hex digits, most significant first.
+std::string bits_hex(uint64_t bits, int digits)
+{
+    std::string out(size_t(digits), '0');
+    for (int i = digits - 1; i >= 0; --i, bits >>= 4)
+        out[size_t(i)] = "0123456789abcdef"[bits & 15];
+    return out;
+}
+
+bool parse_bits(const std::string& text, size_t digits, uint64_t& bits)
+{
+    if (text.size() != digits || text.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return false;
+    bits = std::strtoull(text.c_str(), nullptr, 16);
+    return true;
+}
+
+// True when `text` is valid UTF-8, which JSON needs (an EXR attribute holds
+// any bytes: a display named in Latin-1 must survive the round trip).
+bool is_utf8(const std::string& text)
+{
+    try {
+        (void)json(text).dump(-1, ' ', false, json::error_handler_t::strict);
+        return true;
+    } catch (const json::exception&) {
+        return false;
+    }
+}
+
 // The attributes of `spec` that `keep` selects, as {"name": [type, value]}.
+// Every value comes back with every bit: numbers as JSON numbers (exact for
+// float and double), or, when JSON cannot hold them (NaN, infinities, bytes
+// that are not UTF-8), as hex of their bytes ("float-bits", "double-bits",
+// "string-hex").
 json attributes_json(const OIIO::ImageSpec& spec, KeyFilter keep)
 {
     json attributes = json::object();
@@ -89,14 +156,26 @@ json attributes_json(const OIIO::ImageSpec& spec, KeyFilter keep)
         if (!keep(name))
             continue;
         const OIIO::TypeDesc t = p.type();
-        if (t == OIIO::TypeInt)
+        if (t == OIIO::TypeInt) {
             attributes[name] = json::array({"int", p.get_int()});
-        else if (t == OIIO::TypeFloat)
-            attributes[name] = json::array({"float", double(p.get_float())});
-        else if (t == OIIO::TypeDesc::DOUBLE)
-            attributes[name] = json::array({"double", *static_cast<const double*>(p.data())});
-        else if (t == OIIO::TypeString)
-            attributes[name] = json::array({"string", p.get_string(1 << 24)});
+        } else if (t == OIIO::TypeFloat) {
+            const float f = p.get_float();
+            uint32_t bits;
+            std::memcpy(&bits, &f, 4);
+            attributes[name] = std::isfinite(f) ? json::array({"float", double(f)})
+                                                : json::array({"float-bits", bits_hex(bits, 8)});
+        } else if (t == OIIO::TypeDesc::DOUBLE) {
+            const double d = *static_cast<const double*>(p.data());
+            uint64_t bits;
+            std::memcpy(&bits, &d, 8);
+            attributes[name] = std::isfinite(d) ? json::array({"double", d})
+                                                : json::array({"double-bits", bits_hex(bits, 16)});
+        } else if (t == OIIO::TypeString) {
+            const std::string text = p.get_string(1 << 24);
+            attributes[name] = is_utf8(text)
+                                   ? json::array({"string", text})
+                                   : json::array({"string-hex", to_hex(text.data(), text.size())});
+        }
     }
     return attributes;
 }
@@ -120,10 +199,31 @@ std::string set_attributes_json(const json& attributes, KeyFilter keep, OIIO::Im
         else if (type == "double" && v.is_number()) {
             const double d = v.get<double>();
             spec.attribute(name, OIIO::TypeDesc::DOUBLE, &d);
-        } else if (type == "string" && v.is_string())
+        } else if (type == "string" && v.is_string()) {
             spec.attribute(name, v.get<std::string>());
-        else
+        } else if (v.is_string() && (type == "float-bits" || type == "double-bits")) {
+            const bool single = type == "float-bits";
+            uint64_t bits = 0;
+            if (!parse_bits(v.get<std::string>(), single ? 8 : 16, bits))
+                return "attribute \"" + name + "\" is malformed";
+            if (single) {
+                const uint32_t b32 = uint32_t(bits);
+                float f;
+                std::memcpy(&f, &b32, 4);
+                spec.attribute(name, f);
+            } else {
+                double d;
+                std::memcpy(&d, &bits, 8);
+                spec.attribute(name, OIIO::TypeDesc::DOUBLE, &d);
+            }
+        } else if (type == "string-hex" && v.is_string()) {
+            std::string bytes;
+            if (!from_hex(v.get<std::string>(), bytes))
+                return "attribute \"" + name + "\" is malformed";
+            spec.attribute(name, bytes);
+        } else {
             return "attribute \"" + name + "\" is malformed";
+        }
     }
     return {};
 }

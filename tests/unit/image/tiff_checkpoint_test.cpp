@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -177,6 +178,25 @@ TEST_P(TiffDepth, TheStateSurvivesExactlyAndThePictureIsViewable)
 INSTANTIATE_TEST_SUITE_P(Depths, TiffDepth,
                          ::testing::Values(OIIO::TypeDesc::UINT8, OIIO::TypeDesc::UINT16,
                                            OIIO::TypeDesc::FLOAT));
+
+// Values JSON cannot hold as they are: a display named in Latin-1 (not
+// UTF-8) and a non-finite time survive the description with every byte.
+TEST(TiffCheckpoint, BytesThatAreNotUtf8AndNonFiniteNumbersSurvive)
+{
+    TempDir dir;
+    const std::string latin1 = "caf\xe9.tif";
+    State s = make_state(true, latin1);
+    ck::CheckpointHeader h = ck::get_checkpoint_attributes(s.spec).value();
+    h.checkpoint_elapsed = std::numeric_limits<float>::infinity();
+    s.spec.extra_attribs.clear();
+    ck::set_checkpoint_attributes(s.spec, h);
+    const std::string path = dir.file("out.tif");
+    ASSERT_TRUE(write_checkpoint(path, s, OIIO::TypeDesc::UINT8).is_ok());
+    auto back = ck::read_checkpoint(path, names(s));
+    ASSERT_TRUE(back.is_ok()) << back.status().message();
+    EXPECT_EQ(back->header.display_name, latin1);
+    EXPECT_EQ(back->header.checkpoint_elapsed, std::numeric_limits<float>::infinity());
+}
 
 // A TIFF cut anywhere (a killed writer without our commit, a copy that ran out
 // of disk) is refused, never read as zeros with success (traps, 7).
