@@ -440,6 +440,53 @@ TEST(BucketMode, S4FinishedTiffIsPlainAndSkippedS14AsfinalStaysACheckpoint)
         << "the asfinal picture page is the final's picture";
 }
 
+// Issue 11, items 1 and 2 (S2, B1, B3): a TIFF bucket render stopped under
+// one bucket order and size resumes under another (the state is per pixel)
+// and ends bit-identical; a changed scene is refused with what changed.
+TEST(BucketMode, ATiffResumesUnderAnotherOrderAndSizeAndRefusesAChangedScene)
+{
+    auto with_buckets = [](const std::string& order, int w, int h) {
+        return "Option \"bucket\" \"string order\" [\"" + order +
+               "\"]\nOption \"limits\" \"int[2] bucketsize\" [" + std::to_string(w) + " " +
+               std::to_string(h) + "]\n";
+    };
+    TempDir ref;
+    write_text(ref.file("s.rib"), tiff_scene(4000, false));
+    ASSERT_EQ(run_process({kRenderer, "-t", "2", "s.rib"}, ref.path().string(), 120,
+                          {"CKRENDER_INI="})
+                  .exit_code,
+              0);
+    TempDir dir;
+    write_text(dir.file("s.rib"), tiff_scene(4000, false, with_buckets("spiral", 4, 4)));
+    auto first = run_process({kRenderer, "-t", "1", "-checkpoint", ",0.3s", "s.rib"},
+                             dir.path().string(), 60, {"CKRENDER_INI="});
+    ASSERT_EQ(first.exit_code, 75) << first.err;
+    write_text(dir.file("s.rib"), tiff_scene(4000, false, with_buckets("random", 5, 7)));
+    auto second = run_process({kRenderer, "-t", "2", "-recover", "1", "s.rib"},
+                              dir.path().string(), 120, {"CKRENDER_INI="});
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+    EXPECT_NE(second.err.find("recover: resuming render"), std::string::npos) << second.err;
+    EXPECT_EQ(pixels_of(dir.file("out.tif")), pixels_of(ref.file("out.tif")));
+
+    // B3: a checkpoint of this scene, then another material.
+    write_text(dir.file("s.rib"), tiff_scene(4000, false));
+    ASSERT_EQ(run_process({kRenderer, "-t", "1", "-checkpoint", ",0.3s", "s.rib"},
+                          dir.path().string(), 60, {"CKRENDER_INI="})
+                  .exit_code,
+              75);
+    std::string changed = tiff_scene(4000, false);
+    changed.replace(changed.find("0.7 0.5 0.3"), 11, "0.2 0.5 0.3");
+    write_text(dir.file("s.rib"), changed);
+    auto refused = run_process({kRenderer, "-t", "1", "-recover", "1", "-checkpoint", ",0.3s",
+                                "s.rib"},
+                               dir.path().string(), 60, {"CKRENDER_INI="});
+    EXPECT_EQ(refused.exit_code, 75) << refused.err;
+    EXPECT_NE(refused.err.find("recover: starting from scratch: scene fingerprint mismatch"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("materials"), std::string::npos) << refused.err;
+}
+
 // The same for a stop signal: the image as it stands, exit 6 (not 128 + N:
 // the signal was handled; not 75: there is nothing to resume).
 TEST(CkrenderCheckpoint, ASigtermOnATiffWritesTheImageAsItStandsAndExits6)
