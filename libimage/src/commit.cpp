@@ -98,8 +98,15 @@ bool encode_tiff_checkpoint(const std::string& part, const ImageWrite& image, st
         return false;
     }
     out->threads(1);
-    if (!write_tiff_checkpoint(*out, part, image, error))
+    errno = 0;
+    if (!write_tiff_checkpoint(*out, part, image, error)) {
+        // OIIO's message ("Could not open ...") hides why libtiff failed;
+        // the errno its last system call left usually says (ENOSPC, EIO).
+        const int err = errno;
+        if (err != 0)
+            error += std::string(": ") + errno_text(err);
         return false;
+    }
     auto structure = check_image_structure(part, 0);
     if (!structure) {
         error = "the written checkpoint is incomplete (" + structure.status().message() +

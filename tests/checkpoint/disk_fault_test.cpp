@@ -669,3 +669,45 @@ TEST_F(DiskFault, VanishedDirectoryThatNeverComesBackExitsThreeNamingThePath)
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 11 (S2, B2): OIIO writes a TIFF checkpoint by name and checks none of
+// its writes (commit.cpp), so a full disk must be caught by the structure
+// check of the written .part: never a short TIFF renamed over a good one.
+TEST_F(DiskFault, AFullDiskNeverCommitsAShortTiffCheckpoint)
+{
+    std::string why;
+    if (!mount.tmpfs(out, kTmpfsBytes, why))
+        GTEST_SKIP() << "cannot mount a tmpfs (" << why << "): needs root or CAP_SYS_ADMIN";
+    std::ofstream(dir.file("t.rib"))
+        << "Format 96 96 1\n"
+        << "Display \"out/t.tif\" \"tiff\" \"rgba\" \"int[4] quantize\" [0 255 0 255]\n"
+        << "Hider \"raytrace\" \"int incremental\" [0] \"int maxsamples\" [1000000]\n"
+        << "Projection \"perspective\" \"fov\" [40]\nTranslate 0 0 5\nWorldBegin\n"
+        << "  Light \"PxrDomeLight\" \"dome\" \"color lightColor\" [0.5 0.6 0.7]\n"
+        << "  Sphere 1 -1 1 360\nWorldEnd\n";
+    const std::string tif = (out / "t.tif").string();
+    auto first = run_process({kRenderer, "-t", "2", "-checkpoint", ",0.5s", "t.rib"},
+                             dir.path().string(), kTimeout, {"CKRENDER_INI="});
+    ASSERT_EQ(first.exit_code, 75) << first.err;
+    auto good = ck::read_checkpoint(tif, {});
+    ASSERT_TRUE(good.is_ok()) << good.status().message();
+    const auto good_pixels = good->pixels;
+    // Room for a third of the next checkpoint.
+    ASSERT_LE(fill(out / "filler", fs::file_size(tif) / 3), fs::file_size(tif) / 3);
+
+    auto full = run_process({kRenderer, "-t", "2", "-recover", "1", "-checkpoint", ",0.5s",
+                             "t.rib"},
+                            dir.path().string(), kTimeout, {"CKRENDER_INI="});
+    EXPECT_NE(full.exit_code, 0) << full.err;
+    EXPECT_NE(full.exit_code, 75) << "no checkpoint could be written\n" << full.err;
+    EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
+    EXPECT_FALSE(fs::exists(tif + ".part")) << full.err;
+    auto kept = ck::read_checkpoint(tif, {});
+    ASSERT_TRUE(kept.is_ok()) << "the previous checkpoint: " << kept.status().message();
+    EXPECT_EQ(kept->header.generation, good->header.generation);
+    EXPECT_EQ(kept->pixels, good_pixels);
+}
+
+}  // namespace
