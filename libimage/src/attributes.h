@@ -6,6 +6,8 @@
 // the provenance record of finals (provenance.cpp).
 #pragma once
 
+#include <ck/checkpoint_format.h>
+
 #include <OpenImageIO/imageio.h>
 
 #include <cerrno>
@@ -15,8 +17,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace ck::detail {
+
+/// A checkpoint-only key: the ck: namespace (taken from a key, so that keys
+/// stay spelled only in checkpoint_format.h) or checkpointElapsed.
+inline bool is_checkpoint_key(std::string_view name)
+{
+    const std::string_view state = format::kKeyState;
+    const std::string_view ns = state.substr(0, state.find(':') + 1);  // "ck:"
+    return name.substr(0, ns.size()) == ns || name == format::kCheckpointElapsed;
+}
 
 inline std::string u64_text(uint64_t v)
 {

@@ -5,6 +5,8 @@
 #include <ck/checkpoint_format.h>
 #include <ck/tiff_checkpoint.h>
 
+#include "attributes.h"
+
 #include <OpenImageIO/imagebufalgo.h>
 #include <nlohmann/json.hpp>
 
@@ -23,19 +25,7 @@ namespace {
 // A count as it is: an integer prints as one (107990), anything else with
 // every digit a double has (107990.5, -1e+30), so two numbers that differ
 // never print the same (issue 10, item 9).
-// The namespace of our metadata keys ("ck:"), taken from a key rather than
-// spelled again, so checkpoint_format.h stays the one place keys are written.
-std::string_view key_namespace()
-{
-    const std::string_view state = format::kKeyState;
-    return state.substr(0, state.find(':') + 1);
-}
-
-bool is_checkpoint_key(std::string_view name)
-{
-    return (name.substr(0, key_namespace().size()) == key_namespace()) ||
-           name == format::kCheckpointElapsed;
-}
+using detail::is_checkpoint_key;
 
 std::string type_name(OIIO::TypeDesc t)
 {

@@ -9,6 +9,8 @@
 #include <ck/safe_read.h>
 #include <ck/tiff_checkpoint.h>
 
+#include "attributes.h"
+
 #include <OpenImageIO/imagebufalgo.h>
 
 #include <algorithm>
@@ -26,14 +28,7 @@ namespace ck {
 
 namespace {
 
-// Our metadata namespace ("ck:"), taken from a key so that keys stay spelled
-// only in checkpoint_format.h.
-bool is_checkpoint_key(std::string_view name)
-{
-    const std::string_view state = format::kKeyState;
-    const std::string_view ns = state.substr(0, state.find(':') + 1);
-    return name.substr(0, ns.size()) == ns || name == format::kCheckpointElapsed;
-}
+using detail::is_checkpoint_key;
 
 // Channels that --half leaves alone: depth keeps its precision.
 bool keeps_precision(const std::string& name)
@@ -64,6 +59,21 @@ std::string types_text(const OIIO::ImageSpec& spec)
             out += (out.empty() ? "" : "/") + t;
     }
     return out;
+}
+
+// Writes `pixels` (float, every channel of `spec`) to the fresh name `temp`,
+// fsynced, and renames it over `out`: crash-safe, in place too.
+Status write_and_commit(const std::string& temp, const std::string& out, const char* format_name,
+                        const OIIO::ImageSpec& spec, const OIIO::ImageBuf& pixels)
+{
+    ImageWrite write;
+    write.path = out;
+    write.format_name = format_name;
+    write.spec = spec;
+    write.pixels = static_cast<const float*>(pixels.localpixels());
+    if (Status s = write_new_file(temp, write); !s)
+        return s;
+    return commit_file(temp, out);
 }
 
 // A bucket render's TIFF checkpoint (tiff_checkpoint.h): the final is the
@@ -103,22 +113,16 @@ Result<StripResult> strip_tiff_checkpoint(const std::string& in, const std::stri
         result.provenance = provenance_of(*report.header, format::kMadeByStrip);
         set_provenance_attributes(out_spec, *result.provenance);
     }
-    std::vector<float> kept;
-    const size_t npixels = size_t(image->spec.image_pixels());
-    const size_t nch = image->channel_names.size();
-    kept.reserve(npixels * result.kept_channels.size());
-    for (size_t p = 0; p < npixels; ++p)
-        for (size_t c = 0; c < nch; ++c)
-            if (image->channel_names[c] != format::kWeightChannel)
-                kept.push_back(image->pixels[p * nch + c]);
-    ImageWrite write;
-    write.path = out;
-    write.format_name = format::kTiffFormat;
-    write.spec = out_spec;
-    write.pixels = kept.data();
-    if (Status s = write_new_file(temp, write); !s)
-        return s;
-    if (Status s = commit_file(temp, out); !s)
+    // The kept channels, selected by name as for OpenEXR.
+    const OIIO::ImageBuf state(image->spec, image->pixels.data());
+    std::vector<int> order;
+    for (const std::string& name : result.kept_channels)
+        order.push_back(image->spec.channelindex(name));
+    const OIIO::ImageBuf kept = OIIO::ImageBufAlgo::channels(state, int(order.size()), order, {},
+                                                             result.kept_channels);
+    if (kept.has_error() || kept.nchannels() != int(order.size()))
+        return Status{ErrorCode::Internal, "cannot select channels: " + kept.geterror()};
+    if (Status s = write_and_commit(temp, out, format::kTiffFormat, out_spec, kept); !s)
         return s;
     result.action = StripAction::Stripped;
     return result;
@@ -304,14 +308,7 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
         result.output_type = types_text(out_spec);
 
         // 6. Write a fresh temporary file, fsync, rename: in place is crash-safe.
-        ImageWrite write;
-        write.path = out;
-        write.format_name = format::kOpenExrFormat;
-        write.spec = out_spec;
-        write.pixels = static_cast<const float*>(kept.localpixels());
-        if (Status s = write_new_file(temp, write); !s)
-            return s;
-        if (Status s = commit_file(temp, out); !s)
+        if (Status s = write_and_commit(temp, out, format::kOpenExrFormat, out_spec, kept); !s)
             return s;
         result.action = StripAction::Stripped;
         return result;

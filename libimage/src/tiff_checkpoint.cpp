@@ -5,6 +5,8 @@
 #include <ck/checkpoint_format.h>
 #include <ck/safe_read.h>
 
+#include "attributes.h"
+
 #include "checkpoint_read.h"
 
 #include <nlohmann/json.hpp>
@@ -35,12 +37,7 @@ std::string checkpoint_compression(const std::string& display)
     return display == "none" ? "none" : "lzw";
 }
 
-bool is_checkpoint_key(std::string_view name)
-{
-    const std::string_view state = format::kKeyState;
-    const std::string_view ns = state.substr(0, state.find(':') + 1);  // "ck:"
-    return name.substr(0, ns.size()) == ns || name == format::kCheckpointElapsed;
-}
+using detail::is_checkpoint_key;
 
 // OIIO's TIFF reader takes "oiio:Name=value" hints out of an ImageDescription
 // (measured: "oiio:ConstantColor=1" vanished from the text). JSON may spell
