@@ -146,6 +146,16 @@ std::string header_hash_text(const OIIO::ImageSpec& spec, const CheckpointHeader
     put_record(t, "displayWindow",
                std::to_string(spec.full_x) + "," + std::to_string(spec.full_y) + "," +
                    std::to_string(spec.full_width) + "," + std::to_string(spec.full_height));
+    if (h.format_version >= format::kFirstVersionWithSums) {
+        // The channel names, sorted (OIIO may present them in another order):
+        // a renamed channel is damage, never another channel set.
+        std::vector<std::string> names(spec.channelnames.begin(), spec.channelnames.end());
+        std::sort(names.begin(), names.end());
+        std::string list;
+        for (const std::string& n : names)
+            list += std::to_string(n.size()) + ":" + n + ";";
+        put_record(t, "channels", list);
+    }
     return t;
 }
 
@@ -367,11 +377,15 @@ Result<CheckpointImage> select_checkpoint_channels(const std::string& path,
                 // ckrender writes, but another one: the display's mode changed
                 // (rgb to rgba), not damage. Any other name is damage (a bit
                 // flip in a channel name passes the hashes).
-                const bool ours = std::all_of(
-                    spec.channelnames.begin(), spec.channelnames.end(), [](const std::string& c) {
-                        return c == "R" || c == "G" || c == "B" || c == "A" ||
-                               c == format::kWeightChannel;
-                    });
+                // From version 3 the names are in ck:headerHash: every name
+                // that passed it was written so.
+                const bool ours =
+                    header.format_version >= format::kFirstVersionWithSums ||
+                    std::all_of(spec.channelnames.begin(), spec.channelnames.end(),
+                                [](const std::string& c) {
+                                    return c == "R" || c == "G" || c == "B" || c == "A" ||
+                                           c == format::kWeightChannel;
+                                });
                 if (!ours)
                     return fail(ErrorCode::Corrupt, "channel \"" + name + "\" missing");
                 auto join = [](const std::vector<std::string>& names) {

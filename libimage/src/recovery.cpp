@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace ck {
@@ -155,6 +156,19 @@ float weight_at(const CheckpointImage& image, size_t pixel)
     return image.pixels[pixel * nch + nch - 1];
 }
 
+// A display's checkpoint with the channels the scene asks for; a version 1
+// or 2 file, which holds R, G, B[, A] and ~w only, with those.
+Result<CheckpointImage> read_display_checkpoint(const std::string& path, const ExpectedDisplay& d)
+{
+    auto image = read_checkpoint(path, d.channels);
+    if (image || image.status().code() != ErrorCode::Unsupported || d.legacy_channels.empty())
+        return image;
+    auto legacy = read_checkpoint(path, d.legacy_channels);
+    if (legacy && legacy->header.format_version < format::kFirstVersionWithSums)
+        return legacy;
+    return image;
+}
+
 // True when `part` is a complete final image of the expected window with
 // `colour_channels` channels.
 bool is_complete_final(const std::string& part, const ExpectedFrame& e, size_t colour_channels)
@@ -225,7 +239,7 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         std::error_code ec;
         files[i].exists = fs::exists(d.path, ec);
         if (files[i].exists) {
-            auto image = read_checkpoint(d.path, d.channels);
+            auto image = read_display_checkpoint(d.path, d);
             if (image) {
                 files[i].committed = std::move(image.value());
             } else if (image.status().code() == ErrorCode::NotFound) {
@@ -256,7 +270,7 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
         }
         if (fs::exists(part, ec)) {
             check.part_files.push_back(part);
-            if (auto image = read_checkpoint(part, d.channels))
+            if (auto image = read_display_checkpoint(part, d))
                 files[i].part = std::move(image.value());
         }
     }
@@ -314,7 +328,7 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
             else if (f.committed && f.committed->header.render_id == render_id &&
                      f.committed->header.generation == generation &&
                      is_complete_final(part_path(expected.displays[i].path), expected,
-                                       expected.displays[i].channels.size() - 1))
+                                       expected.displays[i].final_channels))
                 pending.push_back(i);
         }
         if (!done.empty() && !pending.empty() && done.size() + pending.size() == files.size()) {
@@ -334,20 +348,21 @@ RecoveryCheck check_recovery(const ExpectedFrame& expected)
                 // the samples the finals had beyond it are rendered again (a
                 // final keeps no state). Their .part finals are left to the
                 // next commit, which replaces them (issue 10, item 8).
-                const CheckpointImage* alpha = nullptr;
+                // Every film channel must be held by some display still at
+                // its checkpoint.
+                std::set<int> held, needed;
                 for (size_t i : pending)
-                    if (files[i].committed->channel_names.size() == 5)
-                        alpha = &*files[i].committed;
-                const bool needs_alpha =
-                    std::any_of(expected.displays.begin(), expected.displays.end(),
-                                [](const ExpectedDisplay& d) { return d.channels.size() == 5; });
-                if (needs_alpha && !alpha)
+                    held.insert(expected.displays[i].film_channels.begin(),
+                                expected.displays[i].film_channels.end());
+                for (const ExpectedDisplay& d : expected.displays)
+                    needed.insert(d.film_channels.begin(), d.film_channels.end());
+                if (!std::includes(held.begin(), held.end(), needed.begin(), needed.end()))
                     return fail(RecoveryVerdict::FinalOutdated,
                                 "the final write at " + spp_text(final_samples) +
                                     " was interrupted and the scene now asks for " +
                                     std::to_string(expected.target_samples) +
-                                    "; the displays still at their checkpoint have no alpha "
-                                    "to continue from");
+                                    "; the displays still at their checkpoint do not hold "
+                                    "every channel to continue from");
                 for (size_t i : pending)
                     check.images.push_back(*files[i].committed);
                 check.header = *newest;

@@ -28,6 +28,25 @@ namespace ck {
 
 namespace {
 
+// Checkpoint state: ~w, the sums' words, the z keys (checkpoint_format.h).
+bool is_hidden_channel(const std::string& name)
+{
+    return !name.empty() && name[0] == format::kHiddenChannelPrefix;
+}
+
+std::vector<std::string> hidden_channels(const OIIO::ImageSpec& spec)
+{
+    std::vector<std::string> names;
+    for (int c = 0; c < spec.nchannels; ++c)
+        if (is_hidden_channel(spec.channel_name(c)))
+            names.push_back(spec.channel_name(c));
+    return names;
+}
+
+}  // namespace
+
+namespace {
+
 using detail::is_checkpoint_key;
 
 // Channels that --half leaves alone: depth keeps its precision.
@@ -104,7 +123,7 @@ Result<StripResult> strip_tiff_checkpoint(const std::string& in, const std::stri
     for (const char* key : {format::kSoftwareAttr, "PixelAspectRatio"})
         if (const OIIO::ParamValue* p = picture.find_attribute(key))
             out_spec.attribute(key, p->type(), p->data());
-    result.removed_channels = {format::kWeightChannel};
+    result.removed_channels = hidden_channels(image->spec);
     result.compression = out_spec.get_string_attribute("compression");
     result.output_type = types_text(out_spec);
     // The provenance record, as for OpenEXR; the writer carries it in the
@@ -155,7 +174,7 @@ OIIO::ImageSpec stripped_spec(const OIIO::ImageSpec& spec, std::vector<std::stri
     std::vector<OIIO::TypeDesc> formats;
     for (int c = 0; c < spec.nchannels; ++c) {
         const std::string name = spec.channel_name(c);
-        if (name == format::kWeightChannel)
+        if (is_hidden_channel(name))
             continue;
         kept.push_back(name);
         formats.push_back(spec.channelformat(c));
@@ -271,8 +290,7 @@ Result<StripResult> strip_checkpoint(const std::string& in, const std::string& o
         //    reorders channels on read, so positions mean nothing).
         OIIO::ImageSpec out_spec =
             stripped_spec(spec, result.kept_channels, result.removed_attributes);
-        if (spec.channelindex(format::kWeightChannel) >= 0)
-            result.removed_channels = {format::kWeightChannel};
+        result.removed_channels = hidden_channels(spec);
         // A final made from a checkpoint says what it is: complete or a draft
         // of N of M samples, from which render (provenance.h). Leftover
         // metadata without ~w vouches for nothing and gets no record.

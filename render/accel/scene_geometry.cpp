@@ -23,6 +23,7 @@ struct InstanceRecord {
     M44f to_world;
     M44f to_local;
     int prototype = -1;
+    int id = 0;  ///< The "id" channel value of every shape it places.
 };
 
 bool is_invisible_material(const scene::World& world, const scene::Shape& shape)
@@ -398,6 +399,8 @@ Result<std::unique_ptr<SceneGeometry>> SceneGeometry::create(const scene::World&
             i < world.shapes.size() ? world.shapes[i] : extra[i - world.shapes.size()];
         impl.top_shapes[i] =
             add_shape(impl, world, shape, true, top, impl.top_geoms, light_of(world, shape));
+        if (impl.top_shapes[i])
+            impl.top_shapes[i]->id = int(i) + 1;
     }
     for (size_t i = 0; i < world.instances.size(); ++i) {
         const scene::Instance& inst = world.instances[i];
@@ -426,6 +429,7 @@ Result<std::unique_ptr<SceneGeometry>> SceneGeometry::create(const scene::World&
         record.to_world = inst.object_to_world;
         record.to_local = inst.object_to_world.inverse();
         record.prototype = inst.prototype;
+        record.id = int(total + i) + 1;
         impl.instances.push_back(record);
     }
     Status status = commit_scene(impl.device, top, cancel, "the scene");
@@ -506,6 +510,7 @@ bool SceneGeometry::intersect(const Ray& ray, unsigned mask, SurfaceHit& hit) co
         s = impl.top_geoms[rh.hit.geomID].shape;
     }
     hit.shape = s;
+    hit.id = inst ? inst->id : s->id;
     hit.t = rh.ray.tfar;
     hit.color = C3f(1.0f, 1.0f, 1.0f);
 

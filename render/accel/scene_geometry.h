@@ -38,6 +38,7 @@ struct ShapeRecord {
     bool reverse = false;   ///< Flip the geometric normal.
     unsigned mask = 0;      ///< RayMask bits this shape is visible to.
     bool top_level = true;  ///< False inside a prototype.
+    int id = 0;             ///< Top-level shapes: index + 1 (the "id" channel); 0 in a prototype.
 
     // Mesh data (positions and normals transformed by object_to_world).
     std::vector<V3f> P;
@@ -62,6 +63,9 @@ struct SurfaceHit {
     V2f st{0.0f, 0.0f};
     C3f color{1.0f, 1.0f, 1.0f};  ///< Per-vertex Cs, white when absent.
     const ShapeRecord* shape = nullptr;
+    /// The "id" channel: the top-level shape's index + 1, or, for a shape an
+    /// instance placed, shapes + extra shapes + the instance's index + 1.
+    int id = 0;
     float offset = 0.0f;  ///< Ray-origin offset that clears this point's rounding error.
 };
 

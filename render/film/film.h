@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The ckrender authors.
 //
-// The film: per-pixel state in exactly the form a checkpoint stores it.
-// Each pixel holds a float32 running mean of R, G, B, A and a float32 weight
-// `~w` (the number of samples taken). A pixel is only ever updated by one
-// thread at a time and in sample-index order, so the state is a pure function
-// of the samples, and a snapshot taken between any two tiles can be written
-// and read back without losing a bit (docs/determinism.md).
+// The film: per-pixel state for every channel a frame writes, in a form that
+// a checkpoint stores without losing a bit (docs/determinism.md,
+// docs/checkpoint-format.md).
+//
+// Each pixel holds its weight ~w (the samples taken) and, per channel:
+// - average and sum channels: one exact fixed-point sum per component
+//   (ck/fixed_sum.h), so the same samples in any order give the same bits;
+// - min and max channels: the smallest or largest value per component;
+// - zmin and zmax channels: the values of the sample nearest (farthest) in z,
+//   with the pixel's smallest (largest) z kept beside them; equal z picks the
+//   lexicographically smaller values, so the result never depends on order.
+// The float means a viewer shows are computed from that state when an image
+// is written. A pixel is only ever updated by one thread at a time.
 #pragma once
 
 #include "integrator/frame_renderer.h"
 #include "scene/scene.h"
+
+#include <ck/fixed_sum.h>
 
 #include <cstddef>
 #include <vector>
@@ -34,50 +43,99 @@ struct PixelWindow {
 /// (xmin = ceil(xres * cxmin), xmax = ceil(xres * cxmax) - 1, inclusive, clamped).
 PixelWindow crop_pixel_window(const scene::Image& image);
 
+/// Where each film channel keeps its state.
+struct FilmChannel {
+    scene::ChannelSource source = scene::ChannelSource::Ci;
+    scene::ChannelFilter filter = scene::ChannelFilter::Average;
+    int components = 3;
+    int value_offset = 0;    ///< First of its values in a sample's value array.
+    int sum_offset = -1;     ///< First of its sums (average, sum), else -1.
+    int extreme_offset = -1; ///< First of its kept values (min, max, zmin, zmax), else -1.
+    bool has_state() const { return sum_offset >= 0 || extreme_offset >= 0; }
+};
+
+class FilmLayout {
+public:
+    FilmLayout() = default;
+    explicit FilmLayout(const std::vector<scene::ChannelDecl>& channels);
+    /// Ci then a: today's RGBA film.
+    static FilmLayout rgba();
+
+    const std::vector<FilmChannel>& channels() const { return m_channels; }
+    int value_count() const { return m_values; }     ///< Floats per sample.
+    int sum_count() const { return m_sums; }          ///< Sums per pixel.
+    int extreme_count() const { return m_extremes; }  ///< Kept floats per pixel.
+    /// Per pixel: the smallest z (when a zmin channel exists) then the largest
+    /// (when a zmax channel exists).
+    int zkey_count() const { return int(m_has_zmin) + int(m_has_zmax); }
+    bool has_zmin() const { return m_has_zmin; }
+    bool has_zmax() const { return m_has_zmax; }
+    /// Bytes of state per pixel (weight, sums, kept values, z keys).
+    size_t bytes_per_pixel() const;
+
+private:
+    std::vector<FilmChannel> m_channels;
+    int m_values = 0, m_sums = 0, m_extremes = 0;
+    bool m_has_zmin = false, m_has_zmax = false;
+};
+
+/// The whole state of a film: what a checkpoint stores and a snapshot copies.
+struct FilmState {
+    std::vector<float> weights;        ///< One per pixel, row by row over the window.
+    std::vector<fixed::Sum> sums;      ///< sum_count() per pixel.
+    std::vector<float> extremes;       ///< extreme_count() per pixel.
+    std::vector<float> zkeys;          ///< zkey_count() per pixel.
+
+    bool operator==(const FilmState& o) const
+    {
+        return weights == o.weights && sums == o.sums && extremes == o.extremes &&
+               zkeys == o.zkeys;
+    }
+};
+
+/// The float32 values film channel `c` shows for pixel `p` (components floats
+/// into `out`): the mean (average), the sum, the kept value, or the weight.
+void channel_values(const FilmLayout& layout, const FilmState& state, size_t p, size_t c,
+                    float* out);
+
 class Film {
 public:
-    /// Values stored per pixel, in this order: R, G, B, A, weight.
-    static constexpr int kValuesPerPixel = 5;
-    static constexpr int kWeightOffset = 4;
-
+    /// Values of the RGBA layout per sample: R, G, B, A.
     Film(int full_width, int full_height, PixelWindow window);
+    Film(int full_width, int full_height, PixelWindow window, FilmLayout layout);
 
     int full_width() const { return m_full_width; }
     int full_height() const { return m_full_height; }
     const PixelWindow& window() const { return m_window; }
+    const FilmLayout& layout() const { return m_layout; }
     size_t pixel_count() const { return size_t(m_window.width()) * size_t(m_window.height()); }
+    size_t index(int x, int y) const
+    {
+        return size_t(y - m_window.y0) * size_t(m_window.width()) + size_t(x - m_window.x0);
+    }
 
-    /// Folds one sample into pixel (x, y) (full-image coordinates, inside the window).
+    /// Folds one sample into pixel (x, y) (full-image coordinates, inside the
+    /// window): `values` holds layout().value_count() floats, `z` the sample's
+    /// camera depth (+inf for a miss).
+    void add_sample(int x, int y, const float* values, float z);
+    /// RGBA layout only: R, G, B, A of one sample.
     void add_sample(int x, int y, const PixelSample& sample)
     {
-        float* p = pixel(x, y);
-        float w = p[kWeightOffset] + 1.0f;
-        float inv = 1.0f / w;
-        p[0] += (sample.r - p[0]) * inv;
-        p[1] += (sample.g - p[1]) * inv;
-        p[2] += (sample.b - p[2]) * inv;
-        p[3] += (sample.a - p[3]) * inv;
-        p[kWeightOffset] = w;
+        const float v[4] = {sample.r, sample.g, sample.b, sample.a};
+        add_sample(x, y, v, 0.0f);
     }
 
     /// Samples taken so far in pixel (x, y).
-    float weight(int x, int y) const { return pixel(x, y)[kWeightOffset]; }
+    float weight(int x, int y) const { return m_state.weights[index(x, y)]; }
 
-    /// The pixel's R, G, B, A, weight.
-    float* pixel(int x, int y)
+    /// The values film channel `c` shows at (x, y).
+    void values(int x, int y, size_t c, float* out) const
     {
-        return &m_data[(size_t(y - m_window.y0) * size_t(m_window.width()) + size_t(x - m_window.x0)) *
-                       kValuesPerPixel];
+        channel_values(m_layout, m_state, index(x, y), c, out);
     }
-    const float* pixel(int x, int y) const { return const_cast<Film*>(this)->pixel(x, y); }
 
-    /// All pixels, row by row over the window, kValuesPerPixel floats each.
-    const std::vector<float>& data() const { return m_data; }
-    std::vector<float>& data() { return m_data; }
-
-    /// Copies the first `colour_channels` values (3 = RGB, 4 = RGBA) of each
-    /// pixel, followed by the weight when `with_weight`, interleaved, row by row.
-    std::vector<float> interleaved(int colour_channels, bool with_weight) const;
+    const FilmState& state() const { return m_state; }
+    FilmState& state() { return m_state; }
 
     /// Sum of all weights: the samples the film holds.
     double total_weight() const;
@@ -89,7 +147,8 @@ private:
     int m_full_width;
     int m_full_height;
     PixelWindow m_window;
-    std::vector<float> m_data;
+    FilmLayout m_layout;
+    FilmState m_state;
 };
 
 }  // namespace ck::render

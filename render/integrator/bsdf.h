@@ -55,6 +55,9 @@ public:
     /// Draws wi; false when the path should end (absorbed or below the surface).
     bool sample(float u_lobe, float u1, float u2, BsdfSample& out) const;
 
+    /// The diffuse albedo at the hit, vertex colour applied (the "albedo" channel).
+    const C3f& diffuse_albedo() const { return m_diffuse; }
+
     /// The unit geometric normal facing wo (for ray offsets).
     const V3f& facing_normal() const { return m_ng; }
 

@@ -42,6 +42,13 @@ public:
     /// Thread-safe.
     virtual PixelSample render_sample(int x, int y, uint32_t sample_index) const = 0;
 
+    /// Every film channel of the frame for the same sample (scene::film_channels
+    /// order, components in turn: `values` holds their sum of floats) and the
+    /// sample's camera-space depth `z` (+inf when the camera ray hits nothing).
+    /// Ci and a are exactly what render_sample() gives. Thread-safe.
+    virtual void render_channels(int x, int y, uint32_t sample_index, float* values,
+                                 float& z) const = 0;
+
     /// How many samples so far came out NaN or infinite and were replaced by
     /// black (diagnostics only; never affects the image).
     virtual uint64_t invalid_sample_count() const { return 0; }

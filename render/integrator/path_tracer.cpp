@@ -27,6 +27,15 @@ PathTracer::PathTracer(const scene::Frame& frame)
       m_seed(frame.sampling.seed),
       m_max_depth(std::max(0, frame.max_depth))
 {
+    m_world_to_camera = frame.camera.world_to_camera;
+    m_channels = scene::film_channels(frame);
+    for (const scene::ChannelDecl& c : m_channels)
+        m_needs_first_hit = m_needs_first_hit || (c.source != scene::ChannelSource::Ci &&
+                                                  c.source != scene::ChannelSource::Alpha &&
+                                                  c.source != scene::ChannelSource::SampleCount) ||
+                           c.filter == scene::ChannelFilter::ZMin ||
+                           c.filter == scene::ChannelFilter::ZMax;
+    m_camera_to_world = m_world_to_camera.inverse();
     m_materials.reserve(frame.world.materials.size());
     for (const scene::Material& m : frame.world.materials)
         m_materials.push_back(make_material_data(m));
@@ -115,7 +124,7 @@ Ray PathTracer::spawn(const SurfaceHit& hit, const V3f& dir) const
     return ray;
 }
 
-C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
+C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) const
 {
     const SceneGeometry& geometry = *m_geometry;
     const LightSet& lights = *m_lights;
@@ -140,8 +149,18 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
                 radiance += beta * lights.infinite_radiance_mis(ray.dir, prev_pdf, prev_n);
             break;
         }
-        if (depth == 0)
+        if (depth == 0) {
             alpha = 1.0f;
+            if (first) {
+                first->hit = true;
+                first->p = hit.p;
+                first->ng = hit.ng;
+                first->ns = hit.ns;
+                first->st = hit.st;
+                first->id = hit.id;
+                first->t = hit.t;
+            }
+        }
         V3f wo = -ray.dir;
         const ShapeRecord& shape = *hit.shape;
 
@@ -171,6 +190,8 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha) const
             break;
 
         Bsdf bsdf(material, hit.ng, hit.ns, wo, hit.color);
+        if (depth == 0 && first)
+            first->albedo = bsdf.diffuse_albedo();
         sampler.set_dimension(kFilterDimensions + uint32_t(depth) * kDimensionsPerBounce);
         float u_light = sampler.get_1d();
         float u_l1 = sampler.get_1d();
@@ -248,30 +269,111 @@ C3f PathTracer::direct_light(size_t li, float pmf, const SurfaceHit& hit, const 
     return f * ls.radiance * (w / (pmf * ls.pdf));
 }
 
-PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const
+C3f PathTracer::camera_sample(int x, int y, uint32_t sample_index, float& alpha, Ray& ray,
+                              FirstHit* first) const
 {
     Sampler sampler(m_seed, x, y, sample_index);
     float u1 = sampler.get_1d();
     float u2 = sampler.get_1d();
     V2f offset = m_filter.sample(u1, u2);
 
-    Ray ray;
     m_camera.generate_ray(float(x) + 0.5f + offset.x, float(y) + 0.5f + offset.y, ray.org, ray.dir,
                           ray.tnear, ray.tfar);
-    float alpha = 0.0f;
-    C3f c = trace(sampler, ray, alpha);
-
-    PixelSample out;
+    alpha = 0.0f;
+    C3f c = trace(sampler, ray, alpha, first);
     if (!std::isfinite(c.x) || !std::isfinite(c.y) || !std::isfinite(c.z)) {
         // Never let a NaN or infinity reach the film.
         m_invalid.fetch_add(1, std::memory_order_relaxed);
         c = C3f(0.0f, 0.0f, 0.0f);
     }
-    out.r = std::max(0.0f, c.x);
-    out.g = std::max(0.0f, c.y);
-    out.b = std::max(0.0f, c.z);
+    return C3f(std::max(0.0f, c.x), std::max(0.0f, c.y), std::max(0.0f, c.z));
+}
+
+PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const
+{
+    float alpha = 0.0f;
+    Ray ray;
+    const C3f c = camera_sample(x, y, sample_index, alpha, ray, nullptr);
+    PixelSample out;
+    out.r = c.x;
+    out.g = c.y;
+    out.b = c.z;
     out.a = alpha;
     return out;
+}
+
+namespace {
+
+inline float finite_or_zero(float v)
+{
+    return std::isfinite(v) ? v : 0.0f;
+}
+
+inline void put3(float* out, const V3f& v)
+{
+    out[0] = finite_or_zero(v.x);
+    out[1] = finite_or_zero(v.y);
+    out[2] = finite_or_zero(v.z);
+}
+
+}  // namespace
+
+void PathTracer::render_channels(int x, int y, uint32_t sample_index, float* values,
+                                 float& z) const
+{
+    using scene::ChannelSource;
+    float alpha = 0.0f;
+    Ray ray;
+    FirstHit first;
+    const C3f c = camera_sample(x, y, sample_index, alpha, ray, m_needs_first_hit ? &first : nullptr);
+    const float inf = std::numeric_limits<float>::infinity();
+    // Camera space: depth along the view axis, and the hit's distance.
+    V3f p_cam(0.0f, 0.0f, 0.0f);
+    z = inf;
+    if (first.hit) {
+        p_cam = xform_point(m_world_to_camera, first.p);
+        z = std::isfinite(p_cam.z) ? p_cam.z : inf;
+    }
+    float* out = values;
+    for (const scene::ChannelDecl& ch : m_channels) {
+        switch (ch.source) {
+        case ChannelSource::Ci:
+            out[0] = c.x;
+            out[1] = c.y;
+            out[2] = c.z;
+            break;
+        case ChannelSource::Alpha: out[0] = alpha; break;
+        case ChannelSource::Z: out[0] = z; break;
+        case ChannelSource::Depth:
+            out[0] = first.hit ? finite_or_zero(first.t * length(ray.dir)) : inf;
+            break;
+        case ChannelSource::Nn:
+            put3(out, first.hit ? normalize(xform_normal(m_camera_to_world, first.ns))
+                                : V3f(0.0f, 0.0f, 0.0f));
+            break;
+        case ChannelSource::Ng:
+            put3(out, first.hit ? normalize(xform_normal(m_camera_to_world, first.ng))
+                                : V3f(0.0f, 0.0f, 0.0f));
+            break;
+        case ChannelSource::P: put3(out, p_cam); break;
+        case ChannelSource::PWorld: put3(out, first.hit ? first.p : V3f(0.0f, 0.0f, 0.0f)); break;
+        case ChannelSource::NWorld: put3(out, first.hit ? first.ns : V3f(0.0f, 0.0f, 0.0f)); break;
+        case ChannelSource::St:
+            out[0] = finite_or_zero(first.st.x);
+            out[1] = finite_or_zero(first.st.y);
+            break;
+        case ChannelSource::Id: out[0] = float(first.id); break;
+        case ChannelSource::Albedo:
+            put3(out, V3f(first.albedo.x, first.albedo.y, first.albedo.z));
+            break;
+        case ChannelSource::SampleCount: out[0] = 0.0f; break;
+        case ChannelSource::Lpe:
+            for (int k = 0; k < ch.components; ++k)
+                out[k] = 0.0f;  // filled by the LPE evaluation below
+            break;
+        }
+        out += ch.components;
+    }
 }
 
 }  // namespace ck::render

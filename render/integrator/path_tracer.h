@@ -34,6 +34,8 @@ public:
                                                         const RendererSettings& settings);
 
     PixelSample render_sample(int x, int y, uint32_t sample_index) const override;
+    void render_channels(int x, int y, uint32_t sample_index, float* values,
+                         float& z) const override;
     uint64_t invalid_sample_count() const override
     {
         return m_invalid.load(std::memory_order_relaxed);
@@ -42,8 +44,24 @@ public:
 private:
     PathTracer(const scene::Frame& frame);
 
-    /// Radiance along a camera ray; alpha set to 1 when it hits visible geometry.
-    C3f trace(Sampler& sampler, Ray ray, float& alpha) const;
+    /// What the camera ray hit first (the geometric channels).
+    struct FirstHit {
+        bool hit = false;
+        V3f p{0.0f, 0.0f, 0.0f};
+        V3f ng{0.0f, 0.0f, 0.0f};
+        V3f ns{0.0f, 0.0f, 0.0f};
+        V2f st{0.0f, 0.0f};
+        C3f albedo{0.0f, 0.0f, 0.0f};
+        int id = 0;
+        float t = 0.0f;
+    };
+
+    /// Radiance along a camera ray; alpha set to 1 when it hits visible
+    /// geometry; `first`, when given, filled from the first hit.
+    C3f trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first = nullptr) const;
+    /// The camera ray and radiance of one sample (shared by both entry points).
+    C3f camera_sample(int x, int y, uint32_t sample_index, float& alpha, Ray& ray,
+                      FirstHit* first) const;
     const MaterialData& material_for(const ShapeRecord& shape) const;
     Ray spawn(const SurfaceHit& hit, const V3f& dir) const;
     /// Next-event estimate for light i (chosen with probability pmf), unweighted
@@ -52,6 +70,10 @@ private:
                      float u2) const;
 
     Camera m_camera;
+    M44f m_world_to_camera;
+    M44f m_camera_to_world;
+    std::vector<scene::ChannelDecl> m_channels;  ///< scene::film_channels(frame)
+    bool m_needs_first_hit = false;
     FilterSampler m_filter;
     uint32_t m_seed = 0;
     int m_max_depth = 5;

@@ -3,6 +3,7 @@
 //
 // Camera, image, display, sampling and Option requests.
 #include "scene/parser_impl.h"
+#include "scene/lpe.h"
 
 #include <algorithm>
 #include <cctype>
@@ -310,35 +311,230 @@ std::vector<std::string> mode_channels(const std::string& mode)
     return out;
 }
 
-const char* const kSupportedModes = "supported modes: rgb, rgba, Ci, Ci,a";
+// The built-in channels a Display mode may name without a DisplayChannel.
+struct BuiltIn {
+    const char* name;
+    const char* type;
+    int components;
+    ChannelSource source;
+    ChannelFilter filter;
+};
 
-// "rgb" or "rgba" for the modes the film can write; otherwise an empty string
-// and `why` says which channels ckrender cannot write.
-std::string film_mode(const std::string& mode, std::string& why)
+constexpr BuiltIn kBuiltIns[] = {
+    {"Ci", "color", 3, ChannelSource::Ci, ChannelFilter::Average},
+    {"a", "float", 1, ChannelSource::Alpha, ChannelFilter::Average},
+    {"z", "float", 1, ChannelSource::Z, ChannelFilter::ZMin},
+    {"Nn", "normal", 3, ChannelSource::Nn, ChannelFilter::Average},
+    {"Ng", "normal", 3, ChannelSource::Ng, ChannelFilter::Average},
+    {"P", "point", 3, ChannelSource::P, ChannelFilter::Average},
+    {"st", "float[2]", 2, ChannelSource::St, ChannelFilter::Average},
+    {"id", "float", 1, ChannelSource::Id, ChannelFilter::ZMin},
+    {"albedo", "color", 3, ChannelSource::Albedo, ChannelFilter::Average},
+    {"__Pworld", "point", 3, ChannelSource::PWorld, ChannelFilter::Average},
+    {"__Nworld", "normal", 3, ChannelSource::NWorld, ChannelFilter::Average},
+    {"__depth", "float", 1, ChannelSource::Depth, ChannelFilter::ZMin},
+    {"sampleCount", "float", 1, ChannelSource::SampleCount, ChannelFilter::Average},
+};
+
+const BuiltIn* find_builtin(const std::string& name)
 {
-    const std::vector<std::string> channels = mode_channels(mode);
-    std::vector<std::string> unknown;
-    for (const std::string& c : channels)
-        if (c != "rgb" && c != "Ci" && c != "a")
-            unknown.push_back(c);
-    if (!unknown.empty()) {
-        std::string list;
-        for (const std::string& c : unknown)
-            list += (list.empty() ? "\"" : ", \"") + c + "\"";
-        why = "mode \"" + mode + "\" asks for " + (unknown.size() == 1 ? "channel " : "channels ") +
-              list + ", which ckrender cannot write yet (" + kSupportedModes + ")";
-        return {};
-    }
-    auto colour = [](const std::string& c) { return c == "rgb" || c == "Ci"; };
-    if (channels.size() == 1 && colour(channels[0]))
-        return "rgb";
-    if (channels.size() == 2 && colour(channels[0]) && channels[1] == "a")
-        return "rgba";
-    why = "mode \"" + mode + "\" is not supported: ckrender writes colour, or colour then "
-          "alpha (" + kSupportedModes + ")";
-    return {};
+    for (const BuiltIn& b : kBuiltIns)
+        if (name == b.name)
+            return &b;
+    return nullptr;
 }
 
+std::string builtin_list()
+{
+    std::string list;
+    for (const BuiltIn& b : kBuiltIns)
+        list += (list.empty() ? "" : ", ") + std::string(b.name);
+    return list;
+}
+
+ChannelDecl builtin_channel(const BuiltIn& b, const SourceLoc& loc)
+{
+    ChannelDecl c;
+    c.name = b.name;
+    c.type = b.type;
+    c.components = b.components;
+    c.source = b.source;
+    c.filter = b.filter;
+    c.loc = loc;
+    return c;
+}
+
+// Components of a DisplayChannel type; 0 when ckrender has no such type.
+int type_components(const std::string& type)
+{
+    if (type == "color" || type == "normal" || type == "point" || type == "vector")
+        return 3;
+    if (type == "float[2]")
+        return 2;
+    if (type == "float" || type == "int" || type == "integer")
+        return 1;
+    return 0;
+}
+
+bool is_pixel_filter_name(const std::string& name)
+{
+    static const char* const kPixelFilters[] = {
+        "box", "gaussian", "triangle", "catmull-rom", "sinc", "mitchell", "separable-catmull-rom",
+        "separable-gaussian", "blackman-harris", "lanczos", "bessel", "disk"};
+    return std::find(std::begin(kPixelFilters), std::end(kPixelFilters), name) !=
+           std::end(kPixelFilters);
+}
+
+}  // namespace
+
+void Parser::rq_display_channel(Request& req)
+{
+    std::size_t i = 0;
+    std::string decl;
+    if (!get_string(req, i, decl, "channel declaration") || !camera_option_ok(req))
+        return;
+    ParamList pl;
+    params(req, i, ParamUse::Shader, pl);
+    FrameSettings& s = settings();
+
+    // "TYPE NAME", the way RenderMan declares a channel.
+    const std::string text = trim_spaces(decl);
+    const std::size_t space = text.find_first_of(" \t");
+    if (space == std::string::npos) {
+        m_rep.error(req.arg_loc(0), "DisplayChannel \"" + decl +
+                                        "\": expected \"TYPE NAME\", e.g. \"color diffuse\"");
+        return;
+    }
+    ChannelDecl c;
+    c.type = text.substr(0, space);
+    c.name = trim_spaces(text.substr(space + 1));
+    c.loc = req.loc;
+    c.components = type_components(c.type);
+    if (c.components == 0 || c.name.empty() || c.name.find_first_of(" \t,") != std::string::npos) {
+        m_rep.error(req.arg_loc(0),
+                    "DisplayChannel \"" + decl + "\": " +
+                        (c.components == 0 ? "type \"" + c.type +
+                                                 "\" is not one ckrender writes (color, "
+                                                 "float, float[2], int, normal, point, vector)"
+                                           : std::string("expected one channel name")));
+        return;
+    }
+
+    // The source: "lpe:...", a built-in ("Ci", "color Ci"), or the name itself.
+    const ParsedParam* source_param = nullptr;
+    for (const ParsedParam& p : pl.items)
+        if (p.param.name == "source")
+            source_param = &p;
+    std::string source = c.name;
+    SourceLoc source_loc = req.arg_loc(0);
+    if (source_param) {
+        if (source_param->param.strings.size() != 1) {
+            m_rep.error(source_param->param.loc,
+                        "DisplayChannel \"" + decl + "\": \"source\" takes one string");
+            return;
+        }
+        source = trim_spaces(source_param->param.strings[0]);
+        source_loc = source_param->value_loc;
+    }
+    const BuiltIn* builtin = nullptr;
+    if (source.rfind("lpe:", 0) == 0) {
+        c.source = ChannelSource::Lpe;
+        c.lpe = source.substr(4);
+        c.filter = ChannelFilter::Average;
+        if (c.components != 3) {
+            m_rep.error(req.arg_loc(0), "DisplayChannel \"" + decl +
+                                            "\": a light path expression gives a colour; "
+                                            "declare it \"color " + c.name + "\"");
+            return;
+        }
+        if (!check_lpe(c.lpe, source_loc, source_param != nullptr))
+            return;
+    } else {
+        std::string name = source;
+        if (const std::size_t sp = source.find_last_of(" \t"); sp != std::string::npos)
+            name = source.substr(sp + 1);  // "color Ci"
+        builtin = find_builtin(name);
+        if (!builtin) {
+            m_rep.error(source_param ? source_param->param.loc : req.arg_loc(0),
+                        "DisplayChannel \"" + decl + "\": source \"" + source +
+                            "\" is not a built-in channel (" + builtin_list() +
+                            ") or a light path expression (\"lpe:...\")");
+            return;
+        }
+        if (builtin->components != c.components) {
+            m_rep.error(req.arg_loc(0), "DisplayChannel \"" + decl + "\": source \"" +
+                                            builtin->name + "\" has " +
+                                            std::to_string(builtin->components) +
+                                            " component(s), the declared type " +
+                                            std::to_string(c.components));
+            return;
+        }
+        c.source = builtin->source;
+        c.filter = builtin->filter;
+    }
+
+    for (const ParsedParam& p : pl.items) {
+        const std::string& name = p.param.name;
+        if (name == "source")
+            continue;
+        if (name == "filter") {
+            const std::string f = p.param.strings.empty() ? "" : lower(p.param.strings[0]);
+            if (f == "average")
+                c.filter = ChannelFilter::Average;
+            else if (f == "sum")
+                c.filter = ChannelFilter::Sum;
+            else if (f == "min")
+                c.filter = ChannelFilter::Min;
+            else if (f == "max")
+                c.filter = ChannelFilter::Max;
+            else if (f == "zmin")
+                c.filter = ChannelFilter::ZMin;
+            else if (f == "zmax")
+                c.filter = ChannelFilter::ZMax;
+            else if (is_pixel_filter_name(f)) {
+                // A pixel filter: the channel is averaged under the frame's
+                // PixelFilter (importance-sampled, one for every channel).
+                c.filter = ChannelFilter::Average;
+                if (f != s.image.filter.name)
+                    m_rep.warn_once("channel-filter:" + c.name, p.param.loc,
+                                    "DisplayChannel \"" + decl + "\": filter \"" + f +
+                                        "\" is not applied; every channel uses the PixelFilter (" +
+                                        s.image.filter.name + ")");
+            } else {
+                m_rep.error(p.param.loc, "DisplayChannel \"" + decl + "\": filter \"" + f +
+                                             "\" is not one ckrender knows (average, sum, min, "
+                                             "max, zmin, zmax, or a pixel filter name)");
+                return;
+            }
+            continue;
+        }
+        if (name == "filterwidth") {
+            const std::vector<float> w = p.as_floats();
+            if (w.size() == 2 && (w[0] != s.image.filter.xwidth || w[1] != s.image.filter.ywidth))
+                m_rep.warn_once("channel-filterwidth:" + c.name, p.param.loc,
+                                "DisplayChannel \"" + decl +
+                                    "\": filterwidth is not applied; every channel uses the "
+                                    "PixelFilter's width");
+            continue;
+        }
+        m_rep.warn_once("channel-param:" + name, p.param.loc,
+                        "DisplayChannel \"" + decl + "\": parameter \"" + name +
+                            "\" is not supported; ignored");
+    }
+    if (c.source == ChannelSource::SampleCount && c.filter != ChannelFilter::Average)
+        m_rep.warn_once("channel-samplecount-filter", req.loc,
+                        "DisplayChannel \"" + decl +
+                            "\": the sample count is the pixel's own; its filter is ignored");
+
+    // A later declaration of the same name replaces the earlier one.
+    auto& list = s.channels;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const ChannelDecl& o) { return o.name == c.name; }),
+               list.end());
+    list.push_back(std::move(c));
+}
+
+namespace {
 }  // namespace
 
 void Parser::rq_display(Request& req)
@@ -429,14 +625,10 @@ void Parser::rq_display(Request& req)
         return;
     }
 
-    std::string why;
-    const std::string mode = film_mode(d.mode, why);
-    if (mode.empty()) {
-        m_rep.error(req.loc, "Display \"" + d.name + "\": " + why);
+    if (!resolve_display_channels(d, req.loc)) {
         s.display_rejected = true;
         return;
     }
-    d.mode = mode;
 
     // Parameters that would change the pixels and that the writer ignores.
     for (const ParsedParam& p : pl.items) {
@@ -475,6 +667,73 @@ void Parser::rq_display(Request& req)
     if (!add)
         list.clear();
     list.push_back(std::move(d));
+}
+
+bool Parser::check_lpe(const std::string& expr, const SourceLoc& loc, bool quoted)
+{
+    LpeExpression parsed;
+    LpeError error;
+    if (parse_lpe(expr, parsed, &error))
+        return true;
+    // Column of the offending character: past the quote and "lpe:".
+    SourceLoc at = loc;
+    if (quoted)
+        at.column += 1 + 4 + int(error.offset);
+    m_rep.error(at, "light path expression \"lpe:" + expr + "\": " + error.message +
+                        " (at character " + std::to_string(error.offset + 1) + ")");
+    return false;
+}
+
+bool Parser::resolve_display_channels(Display& d, const SourceLoc& loc)
+{
+    const FrameSettings& s = settings();
+    d.channels.clear();
+    for (const std::string& name : mode_channels(d.mode)) {
+        if (name.empty()) {
+            m_rep.error(loc, "Display \"" + d.name + "\": mode \"" + d.mode +
+                                 "\" has an empty channel name");
+            return false;
+        }
+        const ChannelDecl* declared = nullptr;
+        for (const ChannelDecl& c : s.channels)
+            if (c.name == name)
+                declared = &c;
+        if (declared) {
+            d.channels.push_back(*declared);
+            continue;
+        }
+        const BuiltIn* b = find_builtin(name == "rgb" ? "Ci" : name);
+        if (!b) {
+            m_rep.error(loc, "Display \"" + d.name + "\": mode \"" + d.mode + "\" names channel \"" +
+                                 name + "\", which is neither declared by a DisplayChannel "
+                                 "before it nor a built-in channel (rgb, rgba, " +
+                                 builtin_list() + ")");
+            return false;
+        }
+        d.channels.push_back(builtin_channel(*b, loc));
+    }
+    const std::vector<std::string> names = display_output_names(d);
+    for (size_t k = 0; k < names.size(); ++k)
+        for (size_t j = 0; j < k; ++j)
+            if (names[j] == names[k]) {
+                m_rep.error(loc, "Display \"" + d.name + "\": mode \"" + d.mode +
+                                     "\" writes channel \"" + names[k] + "\" twice");
+                return false;
+            }
+    if (d.format == ImageFormat::TIFF) {
+        // A TIFF holds a picture: one colour channel, then alpha.
+        const bool picture =
+            (d.channels.size() == 1 || d.channels.size() == 2) && d.channels[0].components == 3 &&
+            names[0] == "R" && (d.channels.size() == 1 || names.back() == "A");
+        if (!picture) {
+            m_rep.error(loc, "Display \"" + d.name + "\": mode \"" + d.mode +
+                                 "\" cannot be written to TIFF, which holds colour and alpha "
+                                 "only (\"rgb\", \"rgba\", or one colour channel); write these "
+                                 "channels to an OpenEXR display");
+            return false;
+        }
+    }
+    return true;
 }
 
 void Parser::rq_hider(Request& req)

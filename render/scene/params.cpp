@@ -397,6 +397,11 @@ bool parse_param_list(const Request& req, std::size_t first, const DeclTable& de
         pp.param.type = spec.type;
         pp.param.array_size = spec.array_size;
         pp.param.loc = key_loc;
+        // The first character of the first string value ('[' skipped when
+        // the value is an array written "[\"..."]").
+        pp.value_loc = val_loc;
+        if (val.kind == Value::Kind::Array)
+            ++pp.value_loc.column;
         pp.cls = spec.cls;
         pp.components = spec.components;
         pp.inferred = inferred;

@@ -110,6 +110,8 @@ struct ParsedParam {
     ParamClass cls = ParamClass::Uniform;
     int components = 1;
     bool inferred = false;  ///< Undeclared name: the type was inferred from the values.
+    /// Where the value starts: its opening quote (the one after '[' for an array).
+    SourceLoc value_loc;
 
     std::size_t count() const
     {

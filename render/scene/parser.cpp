@@ -222,7 +222,7 @@ const std::unordered_map<std::string, Parser::Handler>& Parser::handlers()
         {"PixelVariance", &Parser::rq_pixel_variance},
         {"PixelFilter", &Parser::rq_pixel_filter},
         {"Display", &Parser::rq_display},
-        {"DisplayChannel", &Parser::rq_ignore_warn},
+        {"DisplayChannel", &Parser::rq_display_channel},
         {"Hider", &Parser::rq_hider},
         {"Option", &Parser::rq_option},
         {"Integrator", &Parser::rq_integrator},

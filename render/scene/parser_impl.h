@@ -73,6 +73,7 @@ struct FrameSettings {
     Sampling sampling;
     int max_depth = 5;
     std::vector<Display> displays;
+    std::vector<ChannelDecl> channels;  ///< DisplayChannel declarations, in order.
     bool display_requested = false;  ///< Some Display request was given (even a rejected one).
     bool display_rejected = false;   ///< Some Display request was an error.
     std::string screen_display;      ///< The last screen display skipped, for messages.
@@ -230,6 +231,13 @@ private:
     static int quantize_bits(float one, float lo, float hi);
     void warn_pixel_variance(const SourceLoc& loc, float variance, const std::string& what);
     void rq_display(Request& req);
+    void rq_display_channel(Request& req);
+    /// Resolves the channels d.mode names (DisplayChannel declarations, then
+    /// built-ins); false after reporting an error at `loc`.
+    bool resolve_display_channels(Display& d, const SourceLoc& loc);
+    /// Parses a light path expression written at `loc` (the opening quote of
+    /// the source string when `quoted`); false after reporting its error.
+    bool check_lpe(const std::string& expr, const SourceLoc& loc, bool quoted);
     void rq_hider(Request& req);
     void rq_option(Request& req);
     void rq_integrator(Request& req);

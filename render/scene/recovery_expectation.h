@@ -33,9 +33,18 @@ DataWindow crop_data_window(const Image& image);
 /// The per-pixel sample target the renderer works towards: at least 1.
 int recovery_target_samples(const Frame& frame);
 
-/// The channels a display's checkpoint carries, in the order written:
-/// R, G, B[, A] ("rgb" gives 3 colour channels, anything else 4), then ~w.
+/// The channels a display's checkpoint carries, in the order written: the
+/// display's own (display_output_names), then the hidden state of its
+/// averaged and summed channels (kSumWords "~sumK.NAME" per component), its
+/// z keys ("~zmin", "~zmax") when a zmin or zmax channel needs them, then ~w
+/// (docs/checkpoint-format.md, "Channels").
 std::vector<std::string> checkpoint_channels(const Display& display);
+
+/// The name of word `k` of the fixed-point sum behind output channel `name`.
+std::string sum_channel_name(int k, const std::string& name);
+
+/// True when a channel of this kind keeps exact sums (average, sum).
+bool keeps_sums(const ChannelDecl& channel);
 
 /// Empty when every display of the frame can hold a checkpoint (OpenEXR, S3);
 /// otherwise one line naming the first display that cannot, with its RIB line.

@@ -103,14 +103,67 @@ struct Image {
 
 enum class ImageFormat { OpenEXR, TIFF };
 
+// ---------------------------------------------------------------------------
+// Channels (DisplayChannel, Display modes; docs/scene-format.md, "Channels").
+
+/// Where a channel's per-sample value comes from.
+enum class ChannelSource {
+    Ci,           ///< beauty colour
+    Alpha,        ///< "a": coverage
+    Z,            ///< "z": camera-space depth of the first hit (+inf on a miss)
+    Nn,           ///< shading normal, camera space
+    Ng,           ///< geometric normal, camera space
+    P,            ///< first hit position, camera space
+    St,           ///< surface parameters s, t
+    Id,           ///< a stable per-object integer (1-based; 0 on a miss)
+    Albedo,       ///< diffuse albedo of the first hit
+    PWorld,       ///< "__Pworld": first hit position, world space
+    NWorld,       ///< "__Nworld": shading normal, world space
+    Depth,        ///< "__depth": distance from the camera to the first hit (+inf on a miss)
+    SampleCount,  ///< "sampleCount": the pixel's samples (its ~w)
+    Lpe,          ///< "lpe:...": a light path expression (docs/lpe.md)
+};
+
+/// How a pixel combines its samples' values ("string filter").
+enum class ChannelFilter { Average, Sum, Min, Max, ZMin, ZMax };
+
+const char* channel_filter_name(ChannelFilter filter);
+
+/// One channel a display writes: a built-in used by name in a Display mode, or
+/// a DisplayChannel declaration.
+struct ChannelDecl {
+    std::string name;       ///< As declared: "Ci", "z", "diffuse", "lightgroup_key".
+    std::string type;       ///< "color", "float", "normal", "point", "vector", "float[2]".
+    int components = 3;     ///< 1, 2 or 3.
+    ChannelSource source = ChannelSource::Ci;
+    std::string lpe;        ///< The expression after "lpe:" when source is Lpe.
+    ChannelFilter filter = ChannelFilter::Average;
+    SourceLoc loc;          ///< The DisplayChannel, or the Display naming a built-in.
+
+    /// Same values in the film: name, type, source, expression and filter.
+    bool same_film_channel(const ChannelDecl& o) const
+    {
+        return name == o.name && type == o.type && components == o.components &&
+               source == o.source && lpe == o.lpe && filter == o.filter;
+    }
+};
+
+/// The output channel names of one channel inside `display_channels`: a lone
+/// colour channel is R, G, B; Ci is R, G, B and a is A everywhere; z is Z;
+/// otherwise NAME.R/.G/.B (colour), NAME.X/.Y/.Z (point, vector, normal),
+/// NAME.X/.Y (float[2]) or NAME (float).
+std::vector<std::string> channel_output_names(const ChannelDecl& channel,
+                                              const std::vector<ChannelDecl>& display_channels);
+
 /// One output image. Display "+name" adds another one to the frame.
 struct Display {
     std::string name;         ///< Output path as written in the RIB.
     std::string type;         ///< Type as written: "openexr", "exr", "tiff", "file", ...
     ImageFormat format = ImageFormat::OpenEXR;  ///< From the type, or from the extension for "file".
-    /// "rgb" or "rgba": the parser turns "Ci" and "Ci,a" into these and rejects
-    /// every other mode (a channel ckrender cannot write yet) as a scene error.
+    /// The mode as written ("rgba", "Ci,a,z", "diffuse", ...).
     std::string mode = "rgba";
+    /// The channels the mode names, in order (at least one).
+    std::vector<ChannelDecl> channels;
     std::string compression;  ///< "compression"/"exrcompression" parameter, empty = default.
     /// Stored pixel depth: 0 for 32-bit float, 8 or 16 for a quantized TIFF
     /// (Display "quantize" [0 255 0 255], or the frame's Quantize "rgba" 255 0 255).
@@ -307,6 +360,9 @@ struct World {
     std::vector<Emitter> emitters;
 };
 
+/// Ci and a, the channels of the default "rgba" mode.
+std::vector<ChannelDecl> rgba_channels(const SourceLoc& loc);
+
 struct Frame {
     int number = 0;          ///< FrameBegin N, or 0 for a file without FrameBegin.
     SourceLoc loc;           ///< FrameBegin, or the WorldBegin of an implicit frame.
@@ -321,6 +377,16 @@ struct Frame {
     std::vector<std::string> assets;  ///< Resolved paths of files the frame reads (maps, archives).
     World world;
 };
+
+/// The channels the film of `frame` holds: every display's channels, in
+/// display order, each film channel once (same_film_channel).
+std::vector<ChannelDecl> film_channels(const Frame& frame);
+
+/// For each channel of display `index`, its position in film_channels(frame).
+std::vector<int> display_film_channels(const Frame& frame, size_t index);
+
+/// The output channel names of a display, in order (one per component).
+std::vector<std::string> display_output_names(const Display& display);
 
 struct SceneDescription {
     std::string path;        ///< The top-level file.

@@ -117,6 +117,7 @@ void Parser::rq_world_begin(Request& req)
         d.format = ImageFormat::OpenEXR;
         d.mode = "rgba";
         d.loc = req.loc;
+        d.channels = rgba_channels(req.loc);
         frame->displays.push_back(d);
     }
     m_frame = std::move(frame);

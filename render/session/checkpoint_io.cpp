@@ -4,6 +4,8 @@
 
 #include "scene/recovery_expectation.h"
 
+#include <ck/fixed_sum.h>
+
 #include <ck/checkpoint_format.h>
 #include <ck/commit.h>
 #include <ck/recovery.h>
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <optional>
@@ -45,17 +48,15 @@ bool frame_can_checkpoint(const scene::Frame& frame, std::string& why)
     return why.empty();
 }
 
-std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const PixelWindow& window,
-                                           const std::vector<float>& film_data,
+std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const FilmLayout& layout,
+                                           const PixelWindow& window, const FilmState& state,
                                            const CheckpointHeader& base)
 {
-    const size_t npixels = size_t(window.width()) * size_t(window.height());
     // Sample statistics from the weights (identical for every display).
     uint64_t samples_done = 0;
-    float min_weight = npixels ? std::numeric_limits<float>::max() : 0.0f;
+    float min_weight = state.weights.empty() ? 0.0f : std::numeric_limits<float>::max();
     float max_weight = 0.0f;
-    for (size_t i = 0; i < npixels; ++i) {
-        float w = film_data[i * Film::kValuesPerPixel + Film::kWeightOffset];
+    for (float w : state.weights) {
         samples_done += uint64_t(w);
         min_weight = std::min(min_weight, w);
         max_weight = std::max(max_weight, w);
@@ -68,7 +69,6 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
     std::vector<OutputImage> images;
     for (size_t index = 0; index < frame.displays.size(); ++index) {
         const scene::Display& display = frame.displays[index];
-        const int colour = display_channel_count(display);
         OutputImage image;
         image.path = display.name;
         // A TIFF checkpoint keeps display_spec's format as its picture's type
@@ -76,19 +76,13 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
         image.format_name = display.format == scene::ImageFormat::TIFF ? format::kTiffFormat
                                                                        : format::kOpenExrFormat;
         image.spec = display_spec(frame, display, window);
-        image.spec.nchannels = colour + 1;
-        image.spec.channelnames.push_back(format::kWeightChannel);
+        const std::vector<std::string> names = scene::checkpoint_channels(display);
+        image.spec.nchannels = int(names.size());
+        image.spec.channelnames.assign(names.begin(), names.end());
         image.spec.channelformats.clear();
         if (!is_lossless(display.compression))
             image.spec.attribute("compression", "zip");
-        image.pixels.resize(npixels * size_t(colour + 1));
-        for (size_t i = 0; i < npixels; ++i) {
-            const float* src = &film_data[i * Film::kValuesPerPixel];
-            float* dst = &image.pixels[i * size_t(colour + 1)];
-            for (int c = 0; c < colour; ++c)
-                dst[c] = src[c];
-            dst[colour] = src[Film::kWeightOffset];
-        }
+        image.pixels = display_pixels(frame, index, layout, state, true);
         CheckpointHeader header = base;
         header.display_index = int(index);
         header.display_count = int(frame.displays.size());
@@ -101,6 +95,134 @@ std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const Pixe
         images.push_back(std::move(image));
     }
     return images;
+}
+
+Status load_film(const scene::Frame& frame, const std::vector<CheckpointImage>& images,
+                 Film& film)
+{
+    const FilmLayout& layout = film.layout();
+    FilmState& state = film.state();
+    const size_t npixels = film.pixel_count();
+    const std::vector<scene::ChannelDecl> channels = scene::film_channels(frame);
+    std::vector<bool> loaded(layout.channels().size(), false);
+    bool zmin_loaded = false, zmax_loaded = false;
+    const size_t nsum = size_t(layout.sum_count()), next = size_t(layout.extreme_count()),
+                 nz = size_t(layout.zkey_count());
+    auto damaged = [](const CheckpointImage& image, const std::string& why) {
+        return Status{ErrorCode::Corrupt,
+                      "damaged checkpoint " + image.header.display_name + ": " + why};
+    };
+
+    for (const CheckpointImage& image : images) {
+        const size_t index = size_t(image.header.display_index);
+        if (index >= frame.displays.size())
+            continue;
+        const scene::Display& display = frame.displays[index];
+        const std::vector<int> film_ids = scene::display_film_channels(frame, index);
+        const size_t nch = image.channel_names.size();
+        const bool exact = image.header.format_version >= format::kFirstVersionWithSums;
+        auto column = [&](const std::string& name) {
+            for (size_t c = 0; c < nch; ++c)
+                if (image.channel_names[c] == name)
+                    return int(c);
+            return -1;
+        };
+        const int wcol = column(format::kWeightChannel);
+        if (wcol < 0)
+            return damaged(image, "no ~w channel");
+        for (size_t p = 0; p < npixels; ++p)
+            state.weights[p] = image.pixels[p * nch + size_t(wcol)];
+        for (size_t j = 0; j < film_ids.size(); ++j) {
+            const size_t fc = size_t(film_ids[j]);
+            const FilmChannel& ch = layout.channels()[fc];
+            if (loaded[fc] || !ch.has_state())
+                continue;
+            const std::vector<std::string> names =
+                scene::channel_output_names(display.channels[j], display.channels);
+            std::vector<int> cols, words;
+            for (const std::string& n : names) {
+                cols.push_back(column(n));
+                for (int k = 0; k < fixed::kSumWords; ++k)
+                    words.push_back(exact ? column(scene::sum_channel_name(k, n)) : -1);
+            }
+            for (size_t k = 0; k < cols.size(); ++k)
+                if (cols[k] < 0)
+                    return damaged(image, "no channel " + names[k]);
+            for (size_t p = 0; p < npixels; ++p) {
+                const float* px = &image.pixels[p * nch];
+                for (int k = 0; k < ch.components; ++k) {
+                    if (ch.sum_offset >= 0) {
+                        fixed::Sum sum = 0;
+                        if (exact) {
+                            float w[fixed::kSumWords];
+                            for (int b = 0; b < fixed::kSumWords; ++b) {
+                                const int col = words[size_t(k) * fixed::kSumWords + size_t(b)];
+                                if (col < 0)
+                                    return damaged(image, "no sum channels for " + names[size_t(k)]);
+                                w[b] = px[col];
+                            }
+                            if (!fixed::decode(w, sum))
+                                return damaged(image, "a sum word of " + names[size_t(k)] +
+                                                          " is not a whole number in [0, 2^24)");
+                        } else {
+                            sum = fixed::sum_from_mean(px[cols[size_t(k)]], state.weights[p]);
+                        }
+                        state.sums[p * nsum + size_t(ch.sum_offset) + size_t(k)] = sum;
+                    } else {
+                        state.extremes[p * next + size_t(ch.extreme_offset) + size_t(k)] =
+                            px[cols[size_t(k)]];
+                    }
+                }
+            }
+            loaded[fc] = true;
+        }
+        const int zmin_col = column(format::kZMinChannel), zmax_col = column(format::kZMaxChannel);
+        if (layout.has_zmin() && !zmin_loaded && zmin_col >= 0) {
+            for (size_t p = 0; p < npixels; ++p)
+                state.zkeys[p * nz] = image.pixels[p * nch + size_t(zmin_col)];
+            zmin_loaded = true;
+        }
+        if (layout.has_zmax() && !zmax_loaded && zmax_col >= 0) {
+            for (size_t p = 0; p < npixels; ++p)
+                state.zkeys[p * nz + (layout.has_zmin() ? 1 : 0)] =
+                    image.pixels[p * nch + size_t(zmax_col)];
+            zmax_loaded = true;
+        }
+    }
+    for (size_t fc = 0; fc < loaded.size(); ++fc)
+        if (!loaded[fc] && layout.channels()[fc].has_state())
+            return {ErrorCode::Corrupt, "the checkpoint set holds no state for channel \"" +
+                                            channels[fc].name + "\""};
+    if ((layout.has_zmin() && !zmin_loaded) || (layout.has_zmax() && !zmax_loaded))
+        return {ErrorCode::Corrupt, "the checkpoint set holds no z keys for its zmin/zmax channels"};
+
+    // The float values a file shows must be the ones its state makes: an
+    // edited picture channel is damage, never resumed (format version 3).
+    for (const CheckpointImage& image : images) {
+        if (image.header.format_version < format::kFirstVersionWithSums)
+            continue;
+        const size_t index = size_t(image.header.display_index);
+        if (index >= frame.displays.size())
+            continue;
+        const std::vector<float> expect = display_pixels(frame, index, layout, state, false);
+        const std::vector<std::string> names = scene::display_output_names(frame.displays[index]);
+        const size_t nch = image.channel_names.size();
+        for (size_t c = 0; c < names.size(); ++c) {
+            int col = -1;
+            for (size_t k = 0; k < nch; ++k)
+                if (image.channel_names[k] == names[c])
+                    col = int(k);
+            for (size_t p = 0; p < npixels && col >= 0; ++p) {
+                const float a = expect[p * names.size() + c];
+                const float b = image.pixels[p * nch + size_t(col)];
+                if (std::memcmp(&a, &b, sizeof a) != 0)
+                    return damaged(image, "channel " + names[c] +
+                                              " does not match the state it was written from "
+                                              "(pixel " + std::to_string(p) + ")");
+            }
+        }
+    }
+    return {};
 }
 
 ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
@@ -153,24 +275,10 @@ Recovery recover_frame(const scene::Frame& frame, const scene::Fingerprint& fing
     for (size_t i : check.roll_forward)
         r.repaired.push_back(frame.displays[i].name);
 
-    // The film from the set: colour and ~w from display 0, alpha from the first
-    // display that has it (all files of a generation hold the same state).
-    const size_t npixels = film.pixel_count();
-    const CheckpointImage& first = check.images[0];
-    const size_t nch0 = first.channel_names.size();
-    const CheckpointImage* alpha = nullptr;
-    for (const CheckpointImage& image : check.images)
-        if (image.channel_names.size() == 5) {
-            alpha = &image;
-            break;
-        }
-    std::vector<float>& data = film.data();
-    for (size_t p = 0; p < npixels; ++p) {
-        float* dst = &data[p * Film::kValuesPerPixel];
-        for (size_t c = 0; c < 3; ++c)
-            dst[c] = first.pixels[p * nch0 + c];
-        dst[3] = alpha ? alpha->pixels[p * 5 + 3] : 0.0f;
-        dst[Film::kWeightOffset] = first.pixels[p * nch0 + nch0 - 1];
+    if (Status s = load_film(frame, check.images, film); !s) {
+        r.message = s.message();
+        r.failed = true;
+        return r;
     }
     const CheckpointHeader& h = check.header;
     r.resumed = true;
@@ -214,6 +322,7 @@ std::string json_append(const std::string& array, const std::string& object)
 CheckpointWriter::CheckpointWriter(const scene::Frame& frame, PixelWindow window,
                                    std::function<Status()> before_rename)
     : m_frame(frame),
+      m_layout(scene::film_channels(frame)),
       m_window(window),
       m_before_rename(std::move(before_rename)),
       m_thread([this] { run(); })
@@ -250,10 +359,11 @@ bool CheckpointWriter::busy() const
     return m_job || m_running;
 }
 
-Status CheckpointWriter::write_now(const std::vector<float>& film_data,
+Status CheckpointWriter::write_now(const FilmState& film_data,
                                    const CheckpointHeader& base) const
 {
-    std::vector<OutputImage> images = checkpoint_images(m_frame, m_window, film_data, base);
+    std::vector<OutputImage> images =
+        checkpoint_images(m_frame, m_layout, m_window, film_data, base);
     std::vector<ImageWrite> writes;
     for (const OutputImage& image : images)
         writes.push_back(image.write());

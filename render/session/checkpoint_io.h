@@ -26,8 +26,8 @@
 
 namespace ck::render {
 
-/// The channels a display's checkpoint carries, in the order written:
-/// R, G, B[, A], ~w.
+/// The channels a display's checkpoint carries, in the order written
+/// (scene::checkpoint_channels).
 std::vector<std::string> checkpoint_channels(const scene::Display& display);
 
 /// True when every display of the frame can hold a checkpoint (OpenEXR, S3).
@@ -37,9 +37,17 @@ bool frame_can_checkpoint(const scene::Frame& frame, std::string& why);
 /// Checkpoint images for every display of the frame from a film snapshot.
 /// `base` supplies the fields common to the set; display index/name,
 /// samples_done, min_samples and state_hash are filled in per image.
-std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const PixelWindow& window,
-                                           const std::vector<float>& film_data,
+std::vector<OutputImage> checkpoint_images(const scene::Frame& frame, const FilmLayout& layout,
+                                           const PixelWindow& window, const FilmState& state,
                                            const CheckpointHeader& base);
+
+/// Loads the state of `film` from a resumable set's images (each naming its
+/// display in its header): weights, exact sums (derived from the float means
+/// for a version 1 or 2 file), kept values and z keys; then checks that every
+/// version 3 file's own channels are exactly what that state shows.
+/// ErrorCode::Corrupt names the file and the channel otherwise.
+Status load_film(const scene::Frame& frame, const std::vector<CheckpointImage>& images,
+                 Film& film);
 
 /// The recovery expectations (libimage's ck::check_recovery) for a frame.
 ExpectedFrame expected_frame(const scene::Frame& frame, const scene::Fingerprint& fingerprint,
@@ -91,7 +99,7 @@ std::string json_append(const std::string& array, const std::string& object);
 class CheckpointWriter {
 public:
     struct Job {
-        std::vector<float> film_data;
+        FilmState film_data;
         CheckpointHeader base;
         /// Runs on the writer thread with the commit status and the seconds the
         /// write took (encode, write, fsync, rename).
@@ -118,12 +126,13 @@ public:
 
     /// Writes a set on the calling thread (for the final asfinal write and for
     /// synchronous checkpoints); same steps as a queued job.
-    Status write_now(const std::vector<float>& film_data, const CheckpointHeader& base) const;
+    Status write_now(const FilmState& film_data, const CheckpointHeader& base) const;
 
 private:
     void run();
 
     const scene::Frame& m_frame;
+    FilmLayout m_layout;
     PixelWindow m_window;
     std::function<Status()> m_before_rename;
     mutable std::mutex m_mutex;

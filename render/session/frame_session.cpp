@@ -166,7 +166,8 @@ FrameSession::FrameSession(const scene::Frame& frame, RenderOptions options)
     : m_frame(frame),
       m_options(std::move(options)),
       m_target(std::max(1, frame.sampling.target_samples())),
-      m_film(frame.image.xres, frame.image.yres, crop_pixel_window(frame.image)),
+      m_film(frame.image.xres, frame.image.yres, crop_pixel_window(frame.image),
+             FilmLayout(scene::film_channels(frame))),
       m_fingerprint(scene::fingerprint_frame(frame)),
       m_render_id(new_render_id())
 {
@@ -311,6 +312,23 @@ bool FrameSession::interrupt_pending() const
     return m_can_checkpoint && m_schedule.time_due(elapsed);
 }
 
+void FrameSession::sample_pixel(int x, int y, uint32_t sample_index)
+{
+    // Every channel of the frame from one camera path; RGBA needs 4 floats.
+    constexpr int kStack = 64;
+    const int n = m_film.layout().value_count();
+    float stack[kStack];
+    std::vector<float> heap;
+    float* values = stack;
+    if (n > kStack) {
+        heap.resize(size_t(n));
+        values = heap.data();
+    }
+    float z = 0.0f;
+    m_renderer->render_channels(x, y, sample_index, values, z);
+    m_film.add_sample(x, y, values, z);
+}
+
 void FrameSession::render_tile_incremental(const PixelWindow& tile, int increment)
 {
     // One sample for each pixel that is at this increment; a pixel that is ahead
@@ -321,7 +339,7 @@ void FrameSession::render_tile_incremental(const PixelWindow& tile, int incremen
             float w = m_film.weight(x, y);
             if (w >= float(m_target) || w > float(increment))
                 continue;
-            m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
+            sample_pixel(x, y, uint32_t(w));
             ++added;
         }
     tile_done(added, 0);
@@ -352,7 +370,7 @@ bool FrameSession::render_tile_bucket(const PixelWindow& tile)
                     stopped = true;
                     break;
                 }
-                m_film.add_sample(x, y, m_renderer->render_sample(x, y, uint32_t(w)));
+                sample_pixel(x, y, uint32_t(w));
                 ++added;
             }
             if (stopped)
@@ -574,12 +592,12 @@ Status FrameSession::take_checkpoint(const char* reason, bool sync)
     CheckpointHeader base = make_header(reason, format::kStateCheckpoint);
     const uint64_t generation = base.generation;
     const int min_samples = int(m_film.min_weight());
-    std::vector<float> snapshot = m_film.data();  // all that the render threads pay for (B4)
+    FilmState snapshot = m_film.state();  // all that the render threads pay for (B4)
     // What this checkpoint holds, not what the film holds when its commit is
     // logged: the threads go on while the writer writes.
     uint64_t pixels_done = 0;
-    for (size_t i = Film::kWeightOffset; i < snapshot.size(); i += Film::kValuesPerPixel)
-        pixels_done += snapshot[i] >= float(m_target) ? 1 : 0;
+    for (float w : snapshot.weights)
+        pixels_done += w >= float(m_target) ? 1 : 0;
 
     Status status;
     if (sync || m_run_command) {
@@ -687,7 +705,7 @@ Status FrameSession::write_final(bool draft)
         // S14: the final image is just another checkpoint, marked asfinal.
         CheckpointHeader base = make_header(format::kReasonFinished, format::kStateAsFinal);
         const auto write_start = Clock::now();
-        Status s = m_writer->write_now(m_film.data(), base);
+        Status s = m_writer->write_now(m_film.state(), base);
         after_commit(s, base.generation, format::kReasonFinished, int(m_film.min_weight()),
                      m_pixels_finished.load(), seconds_since(write_start));
         return s;

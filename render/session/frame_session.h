@@ -173,6 +173,8 @@ private:
     double frame_elapsed() const;
     bool interrupt_pending() const;
     LoopEnd render_loop();
+    /// Renders sample `sample_index` of pixel (x, y), every channel, into the film.
+    void sample_pixel(int x, int y, uint32_t sample_index);
     void render_tile_incremental(const PixelWindow& tile, int increment);
     /// True when every pixel of the tile reached the target (false: stopped).
     bool render_tile_bucket(const PixelWindow& tile);

@@ -9,6 +9,7 @@
 #include "session/exit_codes.h"
 #include "session/frame_session.h"
 #include "session/output.h"
+#include "scene/recovery_expectation.h"
 #include "session/signals.h"
 
 #include <ck/output_lock.h>
@@ -337,7 +338,7 @@ void warn_about_disk_room(const ck::scene::Frame& frame)
                                    ? 4.0 * (d.bits == 8 ? 1.0 : d.bits == 16 ? 2.0 : 4.0)
                                    : 0.0;
         const double need = 2.0 * double(w.width()) * double(w.height()) *
-                            (double(ck::render::display_channel_count(d) + 1) * 4.0 + picture);
+                            (double(ck::scene::checkpoint_channels(d).size()) * 4.0 + picture);
         if (free_bytes < need)
             print_line("ckrender: warning: " + d.loc.str() + ": Display \"" + d.name + "\": " +
                        size_text(free_bytes) + " free, a checkpoint may need up to " +

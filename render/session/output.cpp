@@ -5,6 +5,7 @@
 #include <ck/checkpoint_format.h>
 
 #include "film/film.h"
+#include "scene/recovery_expectation.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -37,25 +38,72 @@ std::string software_name()
 
 int display_channel_count(const scene::Display& display)
 {
-    return display.mode == "rgb" ? 3 : 4;
+    return int(scene::display_output_names(display).size());
+}
+
+std::vector<float> display_pixels(const scene::Frame& frame, size_t index,
+                                  const FilmLayout& layout, const FilmState& state,
+                                  bool with_state)
+{
+    const scene::Display& display = frame.displays[index];
+    const std::vector<int> film = scene::display_film_channels(frame, index);
+    const size_t visible = scene::display_output_names(display).size();
+    const size_t nch = with_state ? scene::checkpoint_channels(display).size() : visible;
+    const size_t npixels = state.weights.size();
+    const size_t zkeys = size_t(layout.zkey_count());
+    bool zmin = false, zmax = false;
+    for (const scene::ChannelDecl& c : display.channels) {
+        zmin = zmin || (c.source != scene::ChannelSource::SampleCount &&
+                        c.filter == scene::ChannelFilter::ZMin);
+        zmax = zmax || (c.source != scene::ChannelSource::SampleCount &&
+                        c.filter == scene::ChannelFilter::ZMax);
+    }
+    std::vector<float> out(npixels * nch);
+    for (size_t p = 0; p < npixels; ++p) {
+        float* dst = &out[p * nch];
+        float* words = dst + visible;
+        for (size_t j = 0; j < film.size(); ++j) {
+            const FilmChannel& ch = layout.channels()[size_t(film[j])];
+            channel_values(layout, state, p, size_t(film[j]), dst);
+            dst += ch.components;
+            if (!with_state || ch.sum_offset < 0)
+                continue;
+            for (int k = 0; k < ch.components; ++k) {
+                fixed::encode(state.sums[p * size_t(layout.sum_count()) + size_t(ch.sum_offset) +
+                                         size_t(k)],
+                              words);
+                words += fixed::kSumWords;
+            }
+        }
+        if (!with_state)
+            continue;
+        if (zmin)
+            *words++ = state.zkeys[p * zkeys];
+        if (zmax)
+            *words++ = state.zkeys[p * zkeys + (layout.has_zmin() ? 1 : 0)];
+        *words = state.weights[p];
+    }
+    return out;
 }
 
 OIIO::ImageSpec display_spec(const scene::Frame& frame, const scene::Display& display,
                              const PixelWindow& window)
 {
-    const int nchannels = display_channel_count(display);
-    OIIO::ImageSpec spec(window.width(), window.height(), nchannels, OIIO::TypeFloat);
+    const std::vector<std::string> names = scene::display_output_names(display);
+    OIIO::ImageSpec spec(window.width(), window.height(), int(names.size()), OIIO::TypeFloat);
     spec.x = window.x0;
     spec.y = window.y0;
     spec.full_x = 0;
     spec.full_y = 0;
     spec.full_width = frame.image.xres;
     spec.full_height = frame.image.yres;
-    spec.channelnames = {"R", "G", "B"};
-    if (nchannels == 4) {
-        spec.channelnames.push_back("A");
-        spec.alpha_channel = 3;
-    }
+    spec.channelnames.assign(names.begin(), names.end());
+    spec.alpha_channel = -1;
+    for (size_t c = 0; c < names.size(); ++c)
+        if (names[c] == "A")
+            spec.alpha_channel = int(c);
+        else if (names[c] == "Z")
+            spec.z_channel = int(c);
     spec.attribute("compression", display.compression.empty()
                                       ? std::string(kDefaultCompression)
                                       : display.compression);
@@ -76,13 +124,14 @@ OIIO::ImageSpec display_spec(const scene::Frame& frame, const scene::Display& di
 std::vector<OutputImage> final_images(const scene::Frame& frame, const Film& film)
 {
     std::vector<OutputImage> images;
-    for (const scene::Display& display : frame.displays) {
+    for (size_t index = 0; index < frame.displays.size(); ++index) {
+        const scene::Display& display = frame.displays[index];
         OutputImage image;
         image.path = display.name;
         image.format_name = display.format == scene::ImageFormat::TIFF ? format::kTiffFormat
                                                                        : format::kOpenExrFormat;
         image.spec = display_spec(frame, display, film.window());
-        image.pixels = film.interleaved(display_channel_count(display), false);
+        image.pixels = display_pixels(frame, index, film.layout(), film.state(), false);
         images.push_back(std::move(image));
     }
     return images;
@@ -162,10 +211,10 @@ uint64_t frame_pixel_bytes(const scene::Frame& frame)
     const PixelWindow window = crop_pixel_window(frame.image);
     const uint64_t npixels = uint64_t(std::max(window.width(), 0)) *
                              uint64_t(std::max(window.height(), 0));
-    uint64_t per_pixel = 2 * uint64_t(Film::kValuesPerPixel) * sizeof(float);
+    uint64_t per_pixel = 2 * uint64_t(FilmLayout(scene::film_channels(frame)).bytes_per_pixel());
     uint64_t largest = 0;
     for (const scene::Display& display : frame.displays) {
-        const uint64_t image = uint64_t(display_channel_count(display) + 1) * sizeof(float);
+        const uint64_t image = uint64_t(scene::checkpoint_channels(display).size()) * sizeof(float);
         per_pixel += image;
         largest = std::max(largest, image);
     }

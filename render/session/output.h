@@ -28,8 +28,15 @@ struct OutputImage {
     ImageWrite write() const { return {path, format_name, spec, pixels.data()}; }
 };
 
-/// Colour channels a display mode writes: 3 for "rgb", 4 for "rgba".
+/// Channels a display's final has (scene::display_output_names).
 int display_channel_count(const scene::Display& display);
+
+/// Display `index`'s pixels from a film state, interleaved row by row over the
+/// window: its own channels (what a final holds) and, with `with_state`, the
+/// rest of scene::checkpoint_channels(): the sums' words, the z keys, ~w.
+std::vector<float> display_pixels(const scene::Frame& frame, size_t index,
+                                  const FilmLayout& layout, const FilmState& state,
+                                  bool with_state);
 
 /// The OIIO spec of a display: float32 channels, data window = the crop
 /// window, display window = the full frame, compression (lossless by default),
@@ -59,8 +66,8 @@ Status check_inputs_not_outputs(const scene::Frame& frame, const std::vector<Inp
 Status check_outputs_writable(const scene::Frame& frame);
 
 /// Bytes a frame's pixels need at the peak of a render (B10, issue 10 item 6):
-/// the film and the checkpoint writer's copy of it (Film::kValuesPerPixel
-/// floats each), every display's image with ~w, and the largest of those once
+/// the film and the checkpoint writer's copy of it (FilmLayout::bytes_per_pixel
+/// each), every display's checkpoint image, and the largest of those once
 /// more for the encoder. An estimate of the pixel data only: geometry and the
 /// acceleration structure come on top.
 uint64_t frame_pixel_bytes(const scene::Frame& frame);

@@ -340,7 +340,7 @@ TEST(HostileEnvironment, AFilmTooBigForMemoryIsRefusedBeforeRendering)
     std::ofstream(dir.file("s.rib")) << scene(65536);
     auto r = run_process({kRenderer, "-t", "2", "s.rib"}, dir.path().string(), kHangCap);
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_NE(r.err.find("65536x65536 pixels with 1 display need about 320.0 GiB"),
+    EXPECT_NE(r.err.find("65536x65536 pixels with 1 display need about 1216.0 GiB"),
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("is available"), std::string::npos) << r.err;

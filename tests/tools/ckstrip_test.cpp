@@ -128,7 +128,7 @@ TEST_F(CkstripTest, StripRemovesStateAndKeepsColourBitForBit)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     // 21 ck: keys (ck:headerHash since format version 2) and checkpointElapsed.
-    EXPECT_TRUE(contains(r.out, "stripped ~w and 22 checkpoint attributes")) << r.out;
+    EXPECT_TRUE(contains(r.out, "stripped ~w, 16 other state channels and 22 checkpoint attributes")) << r.out;
 
     const auto in = ck::test::read_channels(s_checkpoint, kColour);
     const auto got = ck::test::read_channels(out, kColour);

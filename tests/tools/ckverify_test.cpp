@@ -248,14 +248,13 @@ TEST(CkverifyImages, AlteredPixelStateIsDamage)
     write_text(dir.file("s.rib"), scene({"out.exr"}, 6));
     ASSERT_EQ(render(dir, {"-checkpoint", ",2i"}).exit_code, 75);
     // Rewrite the checkpoint with one colour value changed and the metadata kept.
-    auto image = ck::read_checkpoint(dir.file("out.exr"), {"R", "G", "B", "A", "~w"});
+    // Every channel, in the order stored (the names are in ck:headerHash).
+    auto image = ck::read_checkpoint(dir.file("out.exr"), {});
     ASSERT_TRUE(image.is_ok()) << image.status().message();
     OIIO::ImageSpec spec = image->spec;
-    spec.channelnames = {"R", "G", "B", "A", "~w"};
-    spec.nchannels = 5;
     spec.channelformats.clear();
     std::vector<float> pixels = image->pixels;
-    pixels[0] += 0.25f;
+    pixels[size_t(spec.channelindex("R"))] += 0.25f;
     auto out = OIIO::ImageOutput::create("openexr");
     ASSERT_TRUE(out && out->open(dir.file("altered.exr"), spec));
     ASSERT_TRUE(out->write_image(OIIO::TypeFloat, pixels.data()));

@@ -18,6 +18,14 @@
 
 namespace {
 
+// "~w", or "~w, 16 other state channels": the sums' words are many.
+std::string hidden_text(const std::vector<std::string>& removed)
+{
+    if (removed.size() == 1)
+        return removed[0];
+    return "~w, " + std::to_string(removed.size() - 1) + " other state channels";
+}
+
 namespace fs = std::filesystem;
 using ck::tool::ExitCode;
 using ck::tool::FileReport;
@@ -85,7 +93,8 @@ FileReport strip_one(const std::string& in, const std::string& out, const std::s
             report.text =
                 target + ": " +
                 (r.removed_channels.empty() ? std::string("removed ")
-                                            : "stripped " + join(r.removed_channels) + " and ") +
+                                            : "stripped " + hidden_text(r.removed_channels) +
+                                                  " and ") +
                 std::to_string(r.removed_attributes.size()) + " checkpoint attributes; " +
                 join(r.kept_channels) + " (" + r.output_type + "), " + r.compression +
                 (r.provenance ? "; " + ck::provenance_summary(*r.provenance) : "") + "\n";

@@ -12,6 +12,16 @@ namespace ck::format {
 /// Always float32 (half rounds counts above 2048).
 inline constexpr const char* kWeightChannel = "~w";
 
+/// Every channel whose name starts with this is checkpoint state, never a
+/// picture: ckstrip removes them all (the weight, the sums, the z keys).
+inline constexpr char kHiddenChannelPrefix = '~';
+/// Word K (0 = least significant) of the exact fixed-point sum behind output
+/// channel NAME is the channel "~sumK.NAME" (ck/fixed_sum.h).
+inline constexpr const char* kSumChannelPrefix = "~sum";
+/// Per pixel, the smallest (largest) sample z, kept for zmin (zmax) channels.
+inline constexpr const char* kZMinChannel = "~zmin";
+inline constexpr const char* kZMaxChannel = "~zmax";
+
 /// Seconds from this process's start until the checkpoint began (S21).
 inline constexpr const char* kCheckpointElapsed = "checkpointElapsed";
 
@@ -37,9 +47,15 @@ inline constexpr int kTiffFinalVersion = 1;
 inline constexpr const char* kSoftwareAttr = "Software";
 
 /// Version of the checkpoint layout below. A reader refuses newer versions.
-/// 2: adds ck:headerHash (required). 1: no ck:headerHash; still read, with only
-/// the pixels protected by ck:stateHash (docs/checkpoint-format.md).
-inline constexpr int kFormatVersion = 2;
+/// 3: every channel of the display, the exact sums and z keys in hidden ~
+/// channels, the channel names in ck:headerHash. 2: adds ck:headerHash
+/// (required); R, G, B[, A] float means and ~w only. 1: no ck:headerHash;
+/// still read, with only the pixels protected by ck:stateHash
+/// (docs/checkpoint-format.md).
+inline constexpr int kFormatVersion = 3;
+/// The first version whose channel names are in ck:headerHash and whose
+/// averaged channels carry their exact sums.
+inline constexpr int kFirstVersionWithSums = 3;
 /// The first version whose files must carry ck:headerHash.
 inline constexpr int kFirstVersionWithHeaderHash = 2;
 

@@ -18,7 +18,16 @@ namespace ck {
 /// One display of a frame as the scene describes it now.
 struct ExpectedDisplay {
     std::string path;                   ///< As the Display names it.
-    std::vector<std::string> channels;  ///< Checkpoint channels: R, G, B[, A], ~w.
+    /// Checkpoint channels: the display's own, its hidden state, ~w last.
+    std::vector<std::string> channels;
+    /// The channels a format version 1 or 2 checkpoint of this display has
+    /// (R, G, B[, A], ~w), still resumed; empty when no such file can match.
+    std::vector<std::string> legacy_channels;
+    /// Channels a final of this display has.
+    size_t final_channels = 0;
+    /// Which of the frame's film channels the display holds (the same number
+    /// in two displays is the same state); ids are the caller's.
+    std::vector<int> film_channels;
 };
 
 /// What the scene says a frame's checkpoint set must match.

@@ -772,7 +772,7 @@ TEST(CorruptHeader, TheHeaderHashCoversEveryFieldAndTheWindows)
     ck::set_checkpoint_attributes(spec, h);
     ASSERT_TRUE(ck::get_checkpoint_attributes(spec).is_ok());
     EXPECT_EQ(spec.get_string_attribute(format::kKeyHeaderHash).size(), 16u);
-    EXPECT_EQ(spec.get_int_attribute(format::kKeyFormatVersion), 2);
+    EXPECT_EQ(spec.get_int_attribute(format::kKeyFormatVersion), format::kFormatVersion);
 
     // Each change, made after the hash was written, must be refused by it.
     auto refused = [&](const char* what, auto change) {
@@ -819,6 +819,8 @@ TEST(CorruptHeader, TheHeaderHashCoversEveryFieldAndTheWindows)
         s.attribute(format::kKeyDisplayIndex, 1);
     });
     refused("data window", [](OIIO::ImageSpec& s) { s.x += 1; });
+    // Version 3: the channel names (a renamed channel is damage, not a set change).
+    refused("a channel name", [](OIIO::ImageSpec& s) { s.channelnames[1] = "H"; });
     refused("display window", [](OIIO::ImageSpec& s) { s.full_width += 1; });
     refused("the hash itself", [](OIIO::ImageSpec& s) {
         std::string t = s.get_string_attribute(format::kKeyHeaderHash);

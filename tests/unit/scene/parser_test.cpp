@@ -224,14 +224,16 @@ TEST(Parser, Displays)
     ASSERT_EQ(f.displays.size(), 4u) << dump(r);
     EXPECT_EQ(f.displays[0].name, "a.tif");
     EXPECT_EQ(f.displays[0].format, ImageFormat::TIFF);
-    EXPECT_EQ(f.displays[0].mode, "rgb");
+    EXPECT_EQ(display_output_names(f.displays[0]), (std::vector<std::string>{"R", "G", "B"}));
     EXPECT_EQ(f.displays[1].name, "b.exr");
     EXPECT_EQ(f.displays[1].format, ImageFormat::OpenEXR);
     EXPECT_EQ(f.displays[1].compression, "zip");
     EXPECT_EQ(f.displays[1].params.size(), 2u);
     EXPECT_EQ(f.displays[2].format, ImageFormat::TIFF);
-    EXPECT_EQ(f.displays[2].mode, "rgba");  // "Ci,a" is rgba
-    EXPECT_EQ(f.displays[3].mode, "rgb");   // "Ci" is rgb
+    // "Ci,a" is rgba, "Ci" is rgb.
+    EXPECT_EQ(display_output_names(f.displays[2]),
+              (std::vector<std::string>{"R", "G", "B", "A"}));
+    EXPECT_EQ(display_output_names(f.displays[3]), (std::vector<std::string>{"R", "G", "B"}));
     // dither 0.5 is ignored (float pixels): one warning naming it.
     EXPECT_EQ(warnings_with(r, "parameter \"dither\"").size(), 1u) << dump(r);
     EXPECT_TRUE(r.ok());

@@ -50,6 +50,16 @@ public:
         float a = smp.get_1d(), b = smp.get_1d(), c = smp.get_1d();
         return {a * 3.0f, b * float(x + 1), c / float(y + 1), a < 0.9f ? 1.0f : 0.0f};
     }
+    // The frames here hold Ci and a only.
+    void render_channels(int x, int y, uint32_t s, float* values, float& z) const override
+    {
+        const PixelSample p = render_sample(x, y, s);
+        values[0] = p.r;
+        values[1] = p.g;
+        values[2] = p.b;
+        values[3] = p.a;
+        z = 0.0f;
+    }
 
 private:
     std::function<void()> m_on_sample;
@@ -78,6 +88,9 @@ ck::scene::Frame make_frame(const ck::test::TempDir& dir, int target = 12,
         d.type = "openexr";
         d.mode = i == 0 ? "rgba" : "rgb";
         d.loc = {"test.rib", 3 + int(i), 1};
+        d.channels = ck::scene::rgba_channels(d.loc);
+        if (i != 0)
+            d.channels.resize(1);
         f.displays.push_back(d);
     }
     return f;
