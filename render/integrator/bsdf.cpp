@@ -203,13 +203,17 @@ float Bsdf::specular_probability() const
     return std::min(0.9f, std::max(0.1f, ws / (ws + wd)));
 }
 
-C3f Bsdf::eval_local(const V3f& wo, const V3f& wi, float& pdf) const
+C3f Bsdf::eval_local(const V3f& wo, const V3f& wi, float& pdf, C3f* diffuse_part) const
 {
     C3f f(0.0f, 0.0f, 0.0f);
     pdf = 0.0f;
     float pdf_diffuse = wi.z * kInvPi;
+    if (diffuse_part)
+        *diffuse_part = C3f(0.0f, 0.0f, 0.0f);
     if (m_kind == scene::MaterialKind::Diffuse) {
         pdf = pdf_diffuse;
+        if (diffuse_part)
+            *diffuse_part = m_diffuse * (wi.z * kInvPi);
         return m_diffuse * (wi.z * kInvPi);
     }
 
@@ -244,7 +248,10 @@ C3f Bsdf::eval_local(const V3f& wo, const V3f& wi, float& pdf) const
         float coat = m_kind == scene::MaterialKind::Plastic
                          ? max_component(m_mat->specular) * fresnel_dielectric(wo.z, kPlasticIor)
                          : 0.0f;
-        f += m_diffuse * ((1.0f - std::min(1.0f, coat)) * wi.z * kInvPi);
+        const C3f base = m_diffuse * ((1.0f - std::min(1.0f, coat)) * wi.z * kInvPi);
+        if (diffuse_part)
+            *diffuse_part = base;
+        f += base;
         pdf += (1.0f - m_spec_prob) * pdf_diffuse;
     }
     return f;
@@ -265,6 +272,27 @@ C3f Bsdf::eval(const V3f& wi_world, float& pdf) const
     if (wi.z <= 0.0f || dot(wi_world, m_ng) <= 0.0f)
         return C3f(0.0f, 0.0f, 0.0f);
     return eval_local(m_wo, wi, pdf);
+}
+
+void Bsdf::eval_lobes(const V3f& wi_world, C3f& diffuse, C3f& specular, bool& transmit) const
+{
+    diffuse = C3f(0.0f, 0.0f, 0.0f);
+    specular = C3f(0.0f, 0.0f, 0.0f);
+    transmit = dot(wi_world, m_ng) < 0.0f;
+    float pdf = 0.0f;
+    if (is_delta() || !m_mat->scatters)
+        return;
+    const C3f f = eval(wi_world, pdf);
+    if (m_kind == scene::MaterialKind::Dielectric) {
+        specular = f;  // rough glass: glossy reflection or transmission
+        return;
+    }
+    if (is_black(f))
+        return;
+    C3f base(0.0f, 0.0f, 0.0f);
+    eval_local(m_wo, m_frame.to_local(wi_world), pdf, &base);
+    diffuse = base;
+    specular = f - base;
 }
 
 bool Bsdf::sample(float u_lobe, float u1, float u2, BsdfSample& out) const

@@ -52,6 +52,16 @@ public:
     /// f * |cos(wi)| and the solid-angle pdf that sample() would have for wi.
     C3f eval(const V3f& wi, float& pdf) const;
 
+    /// eval() split by lobe for light path expressions: `diffuse` and
+    /// `specular` (glossy and mirror) parts of f * |cos(wi)|, and whether wi
+    /// crosses the surface (a T event rather than R). Their sum is eval()'s
+    /// value to float rounding.
+    void eval_lobes(const V3f& wi, C3f& diffuse, C3f& specular, bool& transmit) const;
+
+    /// True when the material is a dielectric (its lobes are specular; a
+    /// direction through the surface is a transmission).
+    bool is_dielectric() const { return m_kind == scene::MaterialKind::Dielectric; }
+
     /// Draws wi; false when the path should end (absorbed or below the surface).
     bool sample(float u_lobe, float u1, float u2, BsdfSample& out) const;
 
@@ -62,7 +72,7 @@ public:
     const V3f& facing_normal() const { return m_ng; }
 
 private:
-    C3f eval_local(const V3f& wo, const V3f& wi, float& pdf) const;
+    C3f eval_local(const V3f& wo, const V3f& wi, float& pdf, C3f* diffuse_part = nullptr) const;
     C3f eval_rough_dielectric(const V3f& wo, const V3f& wi, float& pdf) const;
     bool sample_dielectric(float u_lobe, float u1, float u2, BsdfSample& out) const;
     float specular_probability() const;

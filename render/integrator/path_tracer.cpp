@@ -2,6 +2,7 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "integrator/path_tracer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,6 +22,93 @@ std::shared_ptr<const scene::TriangleMesh> unit_square()
 
 }  // namespace
 
+/// The light path expressions' view of one camera path: a few weighted
+/// branches, each with every expression's automaton state. A scatter vertex
+/// splits a branch by lobe (diffuse and specular parts of the sampled
+/// direction's f / pdf, which add up to the path's throughput), branches with
+/// the same states merge, and a branch whose every expression is dead goes.
+/// Each emission adds weight * radiance to the expressions that accept.
+struct PathTracer::LpePaths {
+    static constexpr int kMaxExpressions = scene::kMaxLpeChannels;
+    static constexpr int kMaxBranches = 32;
+    struct Branch {
+        int state[kMaxExpressions];
+        C3f weight;
+    };
+    const std::vector<scene::LpeAutomaton>* automata = nullptr;
+    int n = 0;
+    int count = 0;
+    Branch branch[kMaxBranches];
+    C3f out[kMaxExpressions];
+
+    void start()
+    {
+        n = int(automata->size());
+        count = 1;
+        const scene::LpeEvent camera{scene::LpeType::Camera};
+        for (int k = 0; k < n; ++k) {
+            out[k] = C3f(0.0f, 0.0f, 0.0f);
+            const scene::LpeAutomaton& a = (*automata)[size_t(k)];
+            branch[0].state[k] = a.step(a.start(), camera);
+        }
+        branch[0].weight = C3f(1.0f, 1.0f, 1.0f);
+    }
+
+    /// Radiance `x` (not yet weighted by the throughput) reaching the path
+    /// after the events `events` (a scatter, then the emission, or just the emission).
+    void emit(const scene::LpeEvent* events, int nevents, const C3f& x)
+    {
+        for (int b = 0; b < count; ++b)
+            for (int k = 0; k < n; ++k) {
+                const scene::LpeAutomaton& a = (*automata)[size_t(k)];
+                int s = branch[b].state[k];
+                for (int e = 0; e < nevents; ++e)
+                    s = a.step(s, events[e]);
+                if (a.accepts(s))
+                    out[k] += branch[b].weight * x;
+            }
+    }
+
+    /// The path scatters: `parts[i]` of the throughput multiplier goes with event `events[i]`.
+    void scatter(const scene::LpeEvent* events, const C3f* parts, int nparts)
+    {
+        Branch next[kMaxBranches];
+        int m = 0;
+        for (int b = 0; b < count; ++b)
+            for (int i = 0; i < nparts; ++i) {
+                if (is_black(parts[i]))
+                    continue;
+                Branch nb;
+                bool live = false;
+                for (int k = 0; k < n; ++k) {
+                    nb.state[k] = (*automata)[size_t(k)].step(branch[b].state[k], events[i]);
+                    live = live || nb.state[k] != scene::LpeAutomaton::kDead;
+                }
+                if (!live)
+                    continue;
+                nb.weight = branch[b].weight * parts[i];
+                int j = 0;
+                while (j < m && !std::equal(nb.state, nb.state + n, next[j].state))
+                    ++j;
+                if (j < m) {
+                    next[j].weight += nb.weight;
+                } else if (m < kMaxBranches) {
+                    next[m++] = nb;
+                } else {
+                    next[m - 1].weight += nb.weight;  // beyond the cap: docs/lpe.md
+                }
+            }
+        count = m;
+        std::copy(next, next + m, branch);
+    }
+
+    void scale(float f)
+    {
+        for (int b = 0; b < count; ++b)
+            branch[b].weight *= f;
+    }
+};
+
 PathTracer::PathTracer(const scene::Frame& frame)
     : m_camera(frame.camera, frame.image),
       m_filter(frame.image.filter),
@@ -36,6 +124,31 @@ PathTracer::PathTracer(const scene::Frame& frame)
                            c.filter == scene::ChannelFilter::ZMin ||
                            c.filter == scene::ChannelFilter::ZMax;
     m_camera_to_world = m_world_to_camera.inverse();
+    const std::vector<std::string> groups = scene::light_groups(frame.world);
+    for (const scene::ChannelDecl& c : m_channels) {
+        if (c.source != scene::ChannelSource::Lpe)
+            continue;
+        scene::LpeExpression expr;
+        scene::parse_lpe(c.lpe, expr, nullptr);  // the parser has checked it
+        m_lpe.push_back(scene::compile_lpe(expr, groups, nullptr));
+    }
+    auto group_index = [&](const std::string& name) {
+        for (size_t g = 0; g < groups.size(); ++g)
+            if (groups[g] == name)
+                return int(g);
+        return -1;
+    };
+    for (const scene::Light& l : frame.world.lights) {
+        m_scene_light_group.push_back(l.light_group.empty() ? -1 : group_index(l.light_group));
+        // Domes and distant lights reach escaped rays together, ambient
+        // lights every surface: each set takes the group of its first member.
+        const bool infinite = l.kind == scene::LightKind::Dome || l.kind == scene::LightKind::Distant;
+        int& set = infinite ? m_infinite_group : l.kind == scene::LightKind::Ambient
+                                                     ? m_ambient_group
+                                                     : m_unused_group;
+        if (set < 0)
+            set = m_scene_light_group.back();
+    }
     m_materials.reserve(frame.world.materials.size());
     for (const scene::Material& m : frame.world.materials)
         m_materials.push_back(make_material_data(m));
@@ -124,8 +237,23 @@ Ray PathTracer::spawn(const SurfaceHit& hit, const V3f& dir) const
     return ray;
 }
 
-C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) const
+int PathTracer::group_of_light(int li) const
 {
+    if (li < 0 || size_t(li) >= m_lights->size())
+        return -1;
+    const int sl = m_lights->light(size_t(li)).scene_light;
+    return sl >= 0 && size_t(sl) < m_scene_light_group.size() ? m_scene_light_group[size_t(sl)]
+                                                               : -1;
+}
+
+C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first,
+                      LpePaths* lpe) const
+{
+    using scene::LpeEvent;
+    using scene::LpeScatter;
+    using scene::LpeType;
+    if (lpe)
+        lpe->start();
     const SceneGeometry& geometry = *m_geometry;
     const LightSet& lights = *m_lights;
     C3f radiance(0.0f, 0.0f, 0.0f);
@@ -141,12 +269,17 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
         SurfaceHit hit;
         if (!geometry.intersect(ray, mask, hit)) {
             // Escaped: infinite lights. Camera rays see camera-visible domes only.
+            C3f le(0.0f, 0.0f, 0.0f);
             if (depth == 0)
-                radiance += lights.infinite_radiance(ray.dir, true);
+                radiance += (le = lights.infinite_radiance(ray.dir, true));
             else if (specular)
-                radiance += beta * lights.infinite_radiance(ray.dir, false);
+                radiance += beta * (le = lights.infinite_radiance(ray.dir, false));
             else
-                radiance += beta * lights.infinite_radiance_mis(ray.dir, prev_pdf, prev_n);
+                radiance += beta * (le = lights.infinite_radiance_mis(ray.dir, prev_pdf, prev_n));
+            if (lpe && !is_black(le)) {
+                const LpeEvent l{LpeType::Light, LpeScatter::None, m_infinite_group};
+                lpe->emit(&l, 1, le);
+            }
             break;
         }
         if (depth == 0) {
@@ -169,12 +302,22 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
             C3f le = lights.emitted(hit, wo);
             if (!is_black(le)) {
                 int li = shape.nee_light;
+                float mis = 1.0f;
                 if (depth == 0 || specular || li < 0) {
                     radiance += beta * le;
                 } else {
                     float pdf_light =
                         lights.selection_pmf(size_t(li)) * lights.pdf_hit(size_t(li), prev_p, hit);
-                    radiance += beta * le * power_heuristic(prev_pdf, pdf_light);
+                    mis = power_heuristic(prev_pdf, pdf_light);
+                    radiance += beta * le * mis;
+                }
+                if (lpe) {
+                    const int group = li >= 0 ? group_of_light(li)
+                                      : shape.light >= 0 && size_t(shape.light) < m_scene_light_group.size()
+                                          ? m_scene_light_group[size_t(shape.light)]
+                                          : -1;
+                    const LpeEvent l{LpeType::Light, LpeScatter::None, group};
+                    lpe->emit(&l, 1, le * mis);
                 }
             }
         }
@@ -182,10 +325,20 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
         const MaterialData& material = material_for(shape);
         if (!material.scatters) {
             radiance += beta * material.emission;
+            if (lpe && !is_black(material.emission)) {
+                const LpeEvent o{LpeType::Object};
+                lpe->emit(&o, 1, material.emission);
+            }
             break;
         }
-        if (material.ka > 0.0f)
+        if (material.ka > 0.0f) {
             radiance += beta * lights.ambient() * material.diffuse * hit.color * material.ka;
+            if (lpe) {
+                const LpeEvent ev[2] = {{LpeType::Reflect, LpeScatter::Diffuse},
+                                        {LpeType::Light, LpeScatter::None, m_ambient_group}};
+                lpe->emit(ev, 2, lights.ambient() * material.diffuse * hit.color * material.ka);
+            }
+        }
         if (depth >= m_max_depth)
             break;
 
@@ -210,13 +363,13 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
                     sampler.set_dimension(base + 2 * uint32_t(li));
                     float u1 = sampler.get_1d();
                     float u2 = sampler.get_1d();
-                    radiance += beta * direct_light(li, 1.0f, hit, bsdf, u1, u2);
+                    radiance += beta * direct_light(li, 1.0f, hit, bsdf, u1, u2, lpe);
                 }
             } else {
                 float pmf = 0.0f;
                 size_t li = lights.choose(u_light, pmf);
                 if (pmf > 0.0f)
-                    radiance += beta * direct_light(li, pmf, hit, bsdf, u_l1, u_l2);
+                    radiance += beta * direct_light(li, pmf, hit, bsdf, u_l1, u_l2, lpe);
             }
         }
 
@@ -225,6 +378,29 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
         if (!bsdf.sample(u_lobe, u_b1, u_b2, bs))
             break;
         beta *= bs.weight;
+        if (lpe) {
+            // The sampled direction's f / pdf, split by lobe.
+            C3f parts[2] = {C3f(0.0f, 0.0f, 0.0f), bs.weight};
+            bool transmit = dot(bs.wi, bsdf.facing_normal()) < 0.0f;
+            if (!bs.delta && !bsdf.is_dielectric() && bs.pdf > 0.0f) {
+                // The diffuse share, evaluated again (it is smooth in the
+                // direction); the rest of bs.weight is specular, so the parts
+                // add up to the throughput whatever the glossy lobe does
+                // between the sampled and the re-evaluated direction.
+                C3f fd, fs;
+                bsdf.eval_lobes(bs.wi, fd, fs, transmit);
+                parts[0] = fd * (1.0f / bs.pdf);
+                parts[1] = bs.weight - parts[0];
+                for (int c = 0; c < 3; ++c)
+                    if (parts[1][c] < 0.0f) {  // rounding: never a negative share
+                        parts[0][c] = bs.weight[c];
+                        parts[1][c] = 0.0f;
+                    }
+            }
+            const LpeType type = transmit ? LpeType::Transmit : LpeType::Reflect;
+            const LpeEvent ev[2] = {{type, LpeScatter::Diffuse}, {type, LpeScatter::Specular}};
+            lpe->scatter(ev, parts, 2);
+        }
         if (is_black(beta))
             break;
         specular = bs.delta;
@@ -237,6 +413,8 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
             if (u_rr >= survive)
                 break;
             beta *= 1.0f / survive;
+            if (lpe)
+                lpe->scale(1.0f / survive);
         }
         ray = spawn(hit, bs.wi);
         mask = kMaskIndirect;
@@ -245,7 +423,7 @@ C3f PathTracer::trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first) 
 }
 
 C3f PathTracer::direct_light(size_t li, float pmf, const SurfaceHit& hit, const Bsdf& bsdf,
-                             float u1, float u2) const
+                             float u1, float u2, LpePaths* lpe) const
 {
     C3f zero(0.0f, 0.0f, 0.0f);
     LightSample ls;
@@ -266,11 +444,26 @@ C3f PathTracer::direct_light(size_t li, float pmf, const SurfaceHit& hit, const 
         return zero;
     const LightEntry& light = m_lights->light(li);
     float w = (ls.delta || !light.hittable) ? 1.0f : power_heuristic(pmf * ls.pdf, pdf_bsdf);
+    if (lpe) {
+        C3f fd, fs;
+        bool transmit = false;
+        bsdf.eval_lobes(ls.wi, fd, fs, transmit);
+        const scene::LpeType type = transmit ? scene::LpeType::Transmit : scene::LpeType::Reflect;
+        const scene::LpeEvent light_event{scene::LpeType::Light, scene::LpeScatter::None,
+                                          group_of_light(int(li))};
+        const float k = w / (pmf * ls.pdf);
+        const scene::LpeEvent d[2] = {{type, scene::LpeScatter::Diffuse}, light_event};
+        const scene::LpeEvent sp[2] = {{type, scene::LpeScatter::Specular}, light_event};
+        if (!is_black(fd))
+            lpe->emit(d, 2, fd * ls.radiance * k);
+        if (!is_black(fs))
+            lpe->emit(sp, 2, fs * ls.radiance * k);
+    }
     return f * ls.radiance * (w / (pmf * ls.pdf));
 }
 
 C3f PathTracer::camera_sample(int x, int y, uint32_t sample_index, float& alpha, Ray& ray,
-                              FirstHit* first) const
+                              FirstHit* first, LpePaths* lpe) const
 {
     Sampler sampler(m_seed, x, y, sample_index);
     float u1 = sampler.get_1d();
@@ -280,11 +473,14 @@ C3f PathTracer::camera_sample(int x, int y, uint32_t sample_index, float& alpha,
     m_camera.generate_ray(float(x) + 0.5f + offset.x, float(y) + 0.5f + offset.y, ray.org, ray.dir,
                           ray.tnear, ray.tfar);
     alpha = 0.0f;
-    C3f c = trace(sampler, ray, alpha, first);
+    C3f c = trace(sampler, ray, alpha, first, lpe);
     if (!std::isfinite(c.x) || !std::isfinite(c.y) || !std::isfinite(c.z)) {
         // Never let a NaN or infinity reach the film.
         m_invalid.fetch_add(1, std::memory_order_relaxed);
         c = C3f(0.0f, 0.0f, 0.0f);
+        if (lpe)
+            for (int k = 0; k < lpe->n; ++k)
+                lpe->out[k] = C3f(0.0f, 0.0f, 0.0f);  // the beauty's parts go with it
     }
     return C3f(std::max(0.0f, c.x), std::max(0.0f, c.y), std::max(0.0f, c.z));
 }
@@ -293,7 +489,7 @@ PixelSample PathTracer::render_sample(int x, int y, uint32_t sample_index) const
 {
     float alpha = 0.0f;
     Ray ray;
-    const C3f c = camera_sample(x, y, sample_index, alpha, ray, nullptr);
+    const C3f c = camera_sample(x, y, sample_index, alpha, ray, nullptr, nullptr);
     PixelSample out;
     out.r = c.x;
     out.g = c.y;
@@ -325,7 +521,12 @@ void PathTracer::render_channels(int x, int y, uint32_t sample_index, float* val
     float alpha = 0.0f;
     Ray ray;
     FirstHit first;
-    const C3f c = camera_sample(x, y, sample_index, alpha, ray, m_needs_first_hit ? &first : nullptr);
+    LpePaths paths;
+    paths.automata = &m_lpe;
+    LpePaths* lpe = m_lpe.empty() ? nullptr : &paths;
+    const C3f c =
+        camera_sample(x, y, sample_index, alpha, ray, m_needs_first_hit ? &first : nullptr, lpe);
+    int next_lpe = 0;
     const float inf = std::numeric_limits<float>::infinity();
     // Camera space: depth along the view axis, and the hit's distance.
     V3f p_cam(0.0f, 0.0f, 0.0f);
@@ -367,10 +568,13 @@ void PathTracer::render_channels(int x, int y, uint32_t sample_index, float* val
             put3(out, V3f(first.albedo.x, first.albedo.y, first.albedo.z));
             break;
         case ChannelSource::SampleCount: out[0] = 0.0f; break;
-        case ChannelSource::Lpe:
-            for (int k = 0; k < ch.components; ++k)
-                out[k] = 0.0f;  // filled by the LPE evaluation below
+        case ChannelSource::Lpe: {
+            const C3f v = paths.out[next_lpe++];
+            out[0] = std::isfinite(v.x) ? std::max(0.0f, v.x) : 0.0f;
+            out[1] = std::isfinite(v.y) ? std::max(0.0f, v.y) : 0.0f;
+            out[2] = std::isfinite(v.z) ? std::max(0.0f, v.z) : 0.0f;
             break;
+        }
         }
         out += ch.components;
     }

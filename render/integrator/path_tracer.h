@@ -11,6 +11,7 @@
 #include "integrator/frame_renderer.h"
 #include "integrator/lights.h"
 #include "sampler/sampler.h"
+#include "scene/lpe.h"
 
 #include <atomic>
 #include <memory>
@@ -56,24 +57,35 @@ private:
         float t = 0.0f;
     };
 
+    struct LpePaths;
+
     /// Radiance along a camera ray; alpha set to 1 when it hits visible
-    /// geometry; `first`, when given, filled from the first hit.
-    C3f trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first = nullptr) const;
+    /// geometry; `first`, when given, filled from the first hit; `lpe`, when
+    /// given, receives each light path expression's share.
+    C3f trace(Sampler& sampler, Ray ray, float& alpha, FirstHit* first = nullptr,
+              LpePaths* lpe = nullptr) const;
     /// The camera ray and radiance of one sample (shared by both entry points).
     C3f camera_sample(int x, int y, uint32_t sample_index, float& alpha, Ray& ray,
-                      FirstHit* first) const;
+                      FirstHit* first, LpePaths* lpe) const;
+    /// The light group index (into scene::light_groups) of LightSet light `li`.
+    int group_of_light(int li) const;
     const MaterialData& material_for(const ShapeRecord& shape) const;
     Ray spawn(const SurfaceHit& hit, const V3f& dir) const;
     /// Next-event estimate for light i (chosen with probability pmf), unweighted
-    /// by the path throughput.
+    /// by the path throughput; with `lpe`, each lobe's share goes to the paths.
     C3f direct_light(size_t i, float pmf, const SurfaceHit& hit, const Bsdf& bsdf, float u1,
-                     float u2) const;
+                     float u2, LpePaths* lpe) const;
 
     Camera m_camera;
     M44f m_world_to_camera;
     M44f m_camera_to_world;
     std::vector<scene::ChannelDecl> m_channels;  ///< scene::film_channels(frame)
     bool m_needs_first_hit = false;
+    std::vector<scene::LpeAutomaton> m_lpe;  ///< One per Lpe channel, in channel order.
+    std::vector<int> m_scene_light_group;    ///< Per World::lights index: group or -1.
+    int m_infinite_group = -1;               ///< The group of the dome / distant lights.
+    int m_ambient_group = -1;                ///< The group of the ambient lights.
+    int m_unused_group = -1;                 ///< Other lights (their group is per light).
     FilterSampler m_filter;
     uint32_t m_seed = 0;
     int m_max_depth = 5;

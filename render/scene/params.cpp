@@ -212,6 +212,7 @@ DeclTable::DeclTable()
         // RIS.
         {"maxPathLength", "uniform int"}, {"exposure", "uniform float"},
         {"lightColor", "uniform color"}, {"lightColorMap", "uniform string"},
+        {"lightGroup", "uniform string"},
         {"angleExtent", "uniform float"}, {"diffuseColor", "uniform color"},
         {"diffuseGain", "uniform float"}, {"baseColor", "uniform color"},
         {"metallic", "uniform float"}, {"emitColor", "uniform color"},

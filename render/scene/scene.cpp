@@ -2,6 +2,8 @@
 // Copyright (c) 2026 The ckrender authors.
 #include "scene/scene.h"
 
+#include <algorithm>
+
 namespace ck::scene {
 
 std::string SourceLoc::str() const
@@ -62,6 +64,16 @@ std::vector<std::string> channel_output_names(const ChannelDecl& channel,
     if (colour)
         return {channel.name + ".R", channel.name + ".G", channel.name + ".B"};
     return {channel.name + ".X", channel.name + ".Y", channel.name + ".Z"};
+}
+
+std::vector<std::string> light_groups(const World& world)
+{
+    std::vector<std::string> groups;
+    for (const Light& l : world.lights)
+        if (!l.light_group.empty() &&
+            std::find(groups.begin(), groups.end(), l.light_group) == groups.end())
+            groups.push_back(l.light_group);
+    return groups;
 }
 
 std::vector<ChannelDecl> rgba_channels(const SourceLoc& loc)

@@ -124,6 +124,9 @@ enum class ChannelSource {
     Lpe,          ///< "lpe:...": a light path expression (docs/lpe.md)
 };
 
+/// The most light path expression channels one frame may write.
+inline constexpr int kMaxLpeChannels = 16;
+
 /// How a pixel combines its samples' values ("string filter").
 enum class ChannelFilter { Average, Sum, Min, Max, ZMin, ZMax };
 
@@ -345,6 +348,7 @@ struct Light {
     bool camera_visible = true;              ///< Attribute "visibility" "int camera".
     int emitter = -1;                        ///< For Rect/Disk/Sphere: the Emitter of its shape.
     int shape = -1;                          ///< For Rect/Disk/Sphere: index into World::shapes.
+    std::string light_group;                 ///< "string lightGroup": for LPE labels <L.'name'>.
     SourceLoc loc;
 };
 
@@ -359,6 +363,10 @@ struct World {
     std::vector<Light> lights;
     std::vector<Emitter> emitters;
 };
+
+/// The light group names of a world's lights, in order of first use: the
+/// table light path expressions are compiled against (LpeEvent::group).
+std::vector<std::string> light_groups(const World& world);
 
 /// Ci and a, the channels of the default "rgba" mode.
 std::vector<ChannelDecl> rgba_channels(const SourceLoc& loc);

@@ -287,6 +287,7 @@ void Parser::rq_light(Request& req)
     light.light_to_world = m_state.ctm;
     light.loc = req.loc;
     light.camera_visible = m_state.vis.camera;
+    light.light_group = pl.get_string("lightGroup", "");
     float intensity = pl.get_float("intensity", 1.0f);
     float exposure = pl.get_float("exposure", 0.0f);
     light.color = pl.get_color("lightColor", C3f(1, 1, 1)) * (intensity * std::exp2(exposure));
@@ -404,6 +405,7 @@ void Parser::rq_light_source(Request& req)
     light.light_to_world = m_state.ctm;
     light.loc = req.loc;
     light.camera_visible = m_state.vis.camera;
+    light.light_group = pl.get_string("lightGroup", "");
     light.color = pl.get_color("lightcolor", C3f(1, 1, 1)) * pl.get_float("intensity", 1.0f);
     light.from = pl.get_point("from", V3f(0, 0, 0));
     light.to = pl.get_point("to", V3f(0, 0, 1));

@@ -4,7 +4,9 @@
 // Graphics state: frame/world/attribute/transform blocks, objects, conditionals,
 // transforms and attributes.
 #include "scene/parser_impl.h"
+#include "scene/lpe.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ck::scene::detail {
@@ -162,6 +164,29 @@ void Parser::end_world(const SourceLoc& loc)
         m_blocks.pop_back();
     }
     m_motion = false;
+    // A light group an expression names must be some light's: otherwise the
+    // channel would be black without a word.
+    {
+        const std::vector<std::string> groups = light_groups(m_frame->world);
+        int expressions = 0;
+        for (const ChannelDecl& c : film_channels(*m_frame)) {
+            if (c.source != ChannelSource::Lpe)
+                continue;
+            if (++expressions == kMaxLpeChannels + 1)
+                m_rep.error(c.loc, "DisplayChannel \"" + c.name + "\": more than " +
+                                       std::to_string(kMaxLpeChannels) +
+                                       " light path expression channels in one frame");
+            LpeExpression expr;
+            if (!parse_lpe(c.lpe, expr, nullptr))
+                continue;
+            for (const std::string& g : lpe_group_names(expr))
+                if (std::find(groups.begin(), groups.end(), g) == groups.end())
+                    m_rep.warn_once("lpe-group:" + c.name + ":" + g, c.loc,
+                                    "DisplayChannel \"" + c.name + "\": light group '" + g +
+                                        "' is not the \"lightGroup\" of any light in this "
+                                        "frame; its part of the channel is black");
+        }
+    }
     m_result.scene.frames.push_back(std::move(*m_frame));
     m_frame.reset();
 }

@@ -25,7 +25,9 @@
 
 namespace ck::fixed {
 
-using Sum = __int128;
+// GCC and Clang's 128-bit integers (__extension__: not ISO C++).
+__extension__ typedef __int128 Sum;
+__extension__ typedef unsigned __int128 USum;
 
 inline constexpr int kFractionBits = 32;
 inline constexpr double kScale = 4294967296.0;  ///< 2^kFractionBits
@@ -81,7 +83,7 @@ inline Sum sum_from_mean(float mean, float weight)
 /// The kSumWords channel values of `s` (which fits 96 bits by construction).
 inline void encode(Sum s, float* words)
 {
-    unsigned __int128 u = static_cast<unsigned __int128>(s);
+    USum u = static_cast<USum>(s);
     for (int k = 0; k < kSumWords; ++k)
         words[k] = float(uint32_t(u >> (kWordBits * k)) & kWordMask);
 }
@@ -90,16 +92,16 @@ inline void encode(Sum s, float* words)
 /// [0, 2^24) (a damaged or edited checkpoint).
 inline bool decode(const float* words, Sum& s)
 {
-    unsigned __int128 u = 0;
+    USum u = 0;
     for (int k = 0; k < kSumWords; ++k) {
         const float w = words[k];
         if (!(w >= 0.0f && w <= float(kWordMask)) || w != std::floor(w))
             return false;
-        u |= static_cast<unsigned __int128>(uint32_t(w)) << (kWordBits * k);
+        u |= static_cast<USum>(uint32_t(w)) << (kWordBits * k);
     }
     const int bits = kSumWords * kWordBits;  // 96
     if ((u >> (bits - 1)) & 1u)
-        u |= ~((static_cast<unsigned __int128>(1) << bits) - 1);  // sign-extend
+        u |= ~((static_cast<USum>(1) << bits) - 1);  // sign-extend
     s = static_cast<Sum>(u);
     return true;
 }
