@@ -45,6 +45,7 @@ FilmLayout::FilmLayout(const std::vector<scene::ChannelDecl>& channels)
         }
         m_channels.push_back(c);
     }
+    m_all_sums = m_sums == m_values && m_extremes == 0;
 }
 
 FilmLayout FilmLayout::rgba()
@@ -126,6 +127,15 @@ void Film::add_sample(int x, int y, const float* values, float z)
 {
     const size_t p = index(x, y);
     const float w = m_state.weights[p];
+    if (m_layout.all_sums()) {
+        // Values and sums in the same order (an RGBA film): no per-channel work.
+        const int n = m_layout.sum_count();
+        fixed::Sum* sums = &m_state.sums[p * size_t(n)];
+        for (int k = 0; k < n; ++k)
+            sums[k] += fixed::to_fixed(values[k]);
+        m_state.weights[p] = w + 1.0f;
+        return;
+    }
     const bool first = w == 0.0f;
     if (!(z == z))
         z = std::numeric_limits<float>::infinity();

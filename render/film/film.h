@@ -70,6 +70,9 @@ public:
     int zkey_count() const { return int(m_has_zmin) + int(m_has_zmax); }
     bool has_zmin() const { return m_has_zmin; }
     bool has_zmax() const { return m_has_zmax; }
+    /// Every value is summed, in order (Ci, a and other average or sum
+    /// channels only): add_sample's fast path.
+    bool all_sums() const { return m_all_sums; }
     /// Bytes of state per pixel (weight, sums, kept values, z keys).
     size_t bytes_per_pixel() const;
 
@@ -77,6 +80,7 @@ private:
     std::vector<FilmChannel> m_channels;
     int m_values = 0, m_sums = 0, m_extremes = 0;
     bool m_has_zmin = false, m_has_zmax = false;
+    bool m_all_sums = false;
 };
 
 /// The whole state of a film: what a checkpoint stores and a snapshot copies.
@@ -123,6 +127,20 @@ public:
     {
         const float v[4] = {sample.r, sample.g, sample.b, sample.a};
         add_sample(x, y, v, 0.0f);
+    }
+
+    /// Asks the cache for pixel (x, y)'s state ahead of its sample: a pixel's
+    /// sums span cache lines that an incremental pass over a large film would
+    /// otherwise miss (bench/film). No effect on any value.
+    void prefetch(int x, int y) const
+    {
+        const size_t p = index(x, y);
+        __builtin_prefetch(&m_state.weights[p], 1);
+        if (m_layout.sum_count()) {
+            const fixed::Sum* s = &m_state.sums[p * size_t(m_layout.sum_count())];
+            __builtin_prefetch(s, 1);
+            __builtin_prefetch(reinterpret_cast<const char*>(s + m_layout.sum_count()) - 1, 1);
+        }
     }
 
     /// Samples taken so far in pixel (x, y).

@@ -124,6 +124,8 @@ PathTracer::PathTracer(const scene::Frame& frame)
                            c.filter == scene::ChannelFilter::ZMin ||
                            c.filter == scene::ChannelFilter::ZMax;
     m_camera_to_world = m_world_to_camera.inverse();
+    m_beauty_only = m_channels.size() == 2 && m_channels[0].source == scene::ChannelSource::Ci &&
+                    m_channels[1].source == scene::ChannelSource::Alpha;
     const std::vector<std::string> groups = scene::light_groups(frame.world);
     for (const scene::ChannelDecl& c : m_channels) {
         if (c.source != scene::ChannelSource::Lpe)
@@ -518,6 +520,15 @@ void PathTracer::render_channels(int x, int y, uint32_t sample_index, float* val
                                  float& z) const
 {
     using scene::ChannelSource;
+    if (m_beauty_only) {  // Ci then a, exactly render_sample's: no per-channel work
+        const PixelSample p = render_sample(x, y, sample_index);
+        values[0] = p.r;
+        values[1] = p.g;
+        values[2] = p.b;
+        values[3] = p.a;
+        z = std::numeric_limits<float>::infinity();
+        return;
+    }
     float alpha = 0.0f;
     Ray ray;
     FirstHit first;

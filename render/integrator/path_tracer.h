@@ -81,6 +81,7 @@ private:
     M44f m_camera_to_world;
     std::vector<scene::ChannelDecl> m_channels;  ///< scene::film_channels(frame)
     bool m_needs_first_hit = false;
+    bool m_beauty_only = false;  ///< The channels are Ci, a: no per-channel work.
     std::vector<scene::LpeAutomaton> m_lpe;  ///< One per Lpe channel, in channel order.
     std::vector<int> m_scene_light_group;    ///< Per World::lights index: group or -1.
     int m_infinite_group = -1;               ///< The group of the dome / distant lights.

@@ -336,6 +336,10 @@ void FrameSession::render_tile_incremental(const PixelWindow& tile, int incremen
     uint64_t added = 0;
     for (int y = tile.y0; y < tile.y1; ++y)
         for (int x = tile.x0; x < tile.x1; ++x) {
+            if (x + 1 < tile.x1)
+                m_film.prefetch(x + 1, y);
+            else if (y + 1 < tile.y1)
+                m_film.prefetch(tile.x0, y + 1);
             float w = m_film.weight(x, y);
             if (w >= float(m_target) || w > float(increment))
                 continue;
