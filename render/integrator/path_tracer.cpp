@@ -124,8 +124,11 @@ PathTracer::PathTracer(const scene::Frame& frame)
                            c.filter == scene::ChannelFilter::ZMin ||
                            c.filter == scene::ChannelFilter::ZMax;
     m_camera_to_world = m_world_to_camera.inverse();
+    // The fast path gives no z: only for Ci and a averaged (a zmin Ci needs z).
     m_beauty_only = m_channels.size() == 2 && m_channels[0].source == scene::ChannelSource::Ci &&
-                    m_channels[1].source == scene::ChannelSource::Alpha;
+                    m_channels[1].source == scene::ChannelSource::Alpha &&
+                    m_channels[0].filter == scene::ChannelFilter::Average &&
+                    m_channels[1].filter == scene::ChannelFilter::Average;
     const std::vector<std::string> groups = scene::light_groups(frame.world);
     for (const scene::ChannelDecl& c : m_channels) {
         if (c.source != scene::ChannelSource::Lpe)
@@ -145,11 +148,10 @@ PathTracer::PathTracer(const scene::Frame& frame)
         // Domes and distant lights reach escaped rays together, ambient
         // lights every surface: each set takes the group of its first member.
         const bool infinite = l.kind == scene::LightKind::Dome || l.kind == scene::LightKind::Distant;
-        int& set = infinite ? m_infinite_group : l.kind == scene::LightKind::Ambient
-                                                     ? m_ambient_group
-                                                     : m_unused_group;
-        if (set < 0)
-            set = m_scene_light_group.back();
+        if (infinite && m_infinite_group < 0)
+            m_infinite_group = m_scene_light_group.back();
+        if (l.kind == scene::LightKind::Ambient && m_ambient_group < 0)
+            m_ambient_group = m_scene_light_group.back();
     }
     m_materials.reserve(frame.world.materials.size());
     for (const scene::Material& m : frame.world.materials)

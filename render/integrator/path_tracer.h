@@ -86,7 +86,6 @@ private:
     std::vector<int> m_scene_light_group;    ///< Per World::lights index: group or -1.
     int m_infinite_group = -1;               ///< The group of the dome / distant lights.
     int m_ambient_group = -1;                ///< The group of the ambient lights.
-    int m_unused_group = -1;                 ///< Other lights (their group is per light).
     FilterSampler m_filter;
     uint32_t m_seed = 0;
     int m_max_depth = 5;
